@@ -1,0 +1,97 @@
+// Human-readable numbers for the UI: sizes, counts, dates, progress lines with rate and ETA.
+// Pure functions, so the components stay free of arithmetic.
+
+import type { ImportProgress } from '../lib/rpc/progress';
+import type { SourceFormat } from '../lib/ingest/types';
+
+const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
+
+export function formatCount(n: number): string {
+  return integer.format(n);
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1_048_576) return `${(bytes / 1024).toFixed(1)} KB`;
+  if (bytes < 1_073_741_824) return `${(bytes / 1_048_576).toFixed(1)} MB`;
+  return `${(bytes / 1_073_741_824).toFixed(2)} GB`;
+}
+
+/** `2019-05-04T14:59:00` -> a short local date ("4 May 2019"); the stored time has no zone. */
+export function formatDay(ts: string | null): string {
+  if (ts === null) return '—';
+  const [y, m, d] = ts.slice(0, 10).split('-').map(Number);
+  if (y === undefined || m === undefined || d === undefined) return ts;
+  return new Date(Date.UTC(y, m - 1, d)).toLocaleDateString(undefined, {
+    timeZone: 'UTC',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+  });
+}
+
+export function formatTime(ts: string): string {
+  return `${formatDay(ts)} ${ts.slice(11, 16)}`;
+}
+
+export function formatEta(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '';
+  if (seconds < 1) return 'less than a second left';
+  if (seconds < 90) return `about ${Math.round(seconds)} s left`;
+  return `about ${Math.round(seconds / 60)} min left`;
+}
+
+export const FORMAT_LABELS: Record<SourceFormat, string> = {
+  'whatsapp-ios': 'WhatsApp (iPhone)',
+  'whatsapp-android': 'WhatsApp (Android)',
+  'whatsapp-legacy': 'WhatsApp (old format)',
+  'imessage-exporter-txt': 'iMessage (imessage-exporter text)',
+  'imessage-exporter-html': 'iMessage (imessage-exporter HTML)',
+  'imazing-csv': 'iMessage (iMazing CSV)',
+  'generic-csv': 'Chat CSV (timestamp, sender, text)',
+  'generic-json': 'Chat JSON (timestamp, sender, text)',
+};
+
+export interface ProgressView {
+  label: string;
+  /** 0..1, or null when the total is unknown. */
+  fraction: number | null;
+  detail: string;
+}
+
+/** What the progress bar shows for a progress report, given when its phase started. */
+export function describeProgress(progress: ImportProgress, elapsedMs: number): ProgressView {
+  const seconds = Math.max(elapsedMs / 1000, 0.001);
+  const eta = (fraction: number) => (fraction > 0.02 ? formatEta((seconds / fraction) * (1 - fraction)) : '');
+  const filePart = (p: { file: string; fileIndex: number; fileCount: number }) =>
+    p.fileCount > 1 ? `${p.file} (file ${p.fileIndex + 1} of ${p.fileCount})` : p.file;
+  switch (progress.phase) {
+    case 'read': {
+      const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 1;
+      return {
+        label: `Reading ${filePart(progress)}`,
+        fraction,
+        detail: `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)} · ${eta(fraction)}`,
+      };
+    }
+    case 'parse': {
+      const fraction = progress.bytesTotal > 0 ? progress.bytesDone / progress.bytesTotal : 1;
+      const rate = progress.items / seconds;
+      return {
+        label: `Reading messages of ${filePart(progress)}`,
+        fraction,
+        detail: `${formatCount(progress.items)} messages · ${Math.round(fraction * 100)}% · ${formatCount(rate)} messages/s · ${eta(fraction)}`,
+      };
+    }
+    case 'write':
+    case 'turns': {
+      const fraction = progress.total > 0 ? progress.done / progress.total : 1;
+      const what = progress.phase === 'write' ? 'Saving messages' : 'Grouping messages into turns';
+      return {
+        label: what,
+        fraction,
+        detail: `${formatCount(progress.done)} of ${formatCount(progress.total)} · ${eta(fraction)}`,
+      };
+    }
+  }
+}

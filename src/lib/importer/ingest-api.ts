@@ -1,0 +1,282 @@
+// The ingest worker's API: analyze picked files (read, detect, parse; nothing stored yet), then commit
+// the person the user chose as a persona. Parsed files wait in worker memory between the two steps.
+// Every method returns a Result: expected failures cross the worker boundary as data with their code.
+
+import { parseExport } from '../ingest/index';
+import { ImportError } from '../ingest/errors';
+import { buildTurns, chatFingerprint, messageIds } from '../ingest/normalize';
+import { createMasker } from '../ingest/mask';
+import type { DateOrder, ParseResult, ParsedItem, SourceFormat } from '../ingest/types';
+import { AppError, type AppErrorData } from '../rpc/app-error';
+import { throttle, type ImportProgress, type Result } from '../rpc/progress';
+import {
+  clearPendingImport,
+  commitImport,
+  markImportStarted,
+  findPersonasByFingerprint,
+  maskSalt,
+  type MessageRow,
+  type PersonaDb,
+  type SourceWrite,
+  type TurnRow,
+} from '../store/index';
+import { guessSelf, participantsOf, type Participant } from './participants';
+import { readFileBytes } from './read-file';
+
+export interface AnalyzedFileOk {
+  ok: true;
+  name: string;
+  size: number;
+  format: SourceFormat;
+  locale: string | null;
+  dateOrder: DateOrder | null;
+  chatName: string | null;
+  fingerprint: string | null;
+  items: number;
+  personItems: number;
+  systemItems: number;
+  firstTs: string | null;
+  lastTs: string | null;
+  warnings: string[];
+}
+
+export interface AnalyzedFileError {
+  ok: false;
+  name: string;
+  size: number;
+  error: AppErrorData;
+}
+
+export type AnalyzedFile = AnalyzedFileOk | AnalyzedFileError;
+
+export interface ExistingChat {
+  fingerprint: string;
+  personaId: string;
+  displayName: string;
+  personName: string;
+}
+
+export interface Analysis {
+  files: AnalyzedFile[];
+  participants: Participant[];
+  suggestedSelf: string | null;
+  /** Personas that already contain one of these chats: the import can update them. */
+  existing: ExistingChat[];
+}
+
+export interface CommitChoice {
+  personName: string;
+  selfName: string | null;
+  displayName: string;
+  maskPii: boolean;
+  /** Add the new messages to this persona instead of creating one. */
+  updatePersonaId?: string;
+}
+
+export interface CommitResult {
+  personaId: string;
+  displayName: string;
+  added: number;
+  alreadyStored: number;
+}
+
+/** Consecutive bubbles of one author closer than this form one turn. */
+const TURN_GAP_MINUTES = 5;
+
+function toErrorData(error: unknown, fallbackFile?: string): AppErrorData {
+  if (error instanceof AppError) return error.toJSON();
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    name: 'AppError',
+    code: 'internal',
+    message: fallbackFile === undefined ? `Something went wrong: ${message}` : `"${fallbackFile}" could not be read: ${message}`,
+    ...(fallbackFile === undefined ? {} : { file: fallbackFile }),
+  };
+}
+
+function itemsOfRows(rows: readonly MessageRow[]): ParsedItem[] {
+  return rows.map((row, index) => ({ ts: row.ts, author: row.author, kind: row.kind, text: row.text, line: index + 1 }));
+}
+
+export function turnsOf(rows: readonly MessageRow[]): Omit<TurnRow, 'personaId'>[] {
+  const { turns } = buildTurns(itemsOfRows(rows), { maxGapMinutes: TURN_GAP_MINUTES });
+  return turns.map((turn, seq) => ({
+    seq,
+    author: turn.author,
+    startTs: turn.startTs,
+    endTs: turn.endTs,
+    text: turn.text,
+    bubbles: turn.bubbles,
+    messageIds: turn.itemIndexes.map((i) => rows[i]?.id ?? ''),
+  }));
+}
+
+export function createIngestApi(openDb: () => PersonaDb) {
+  let parsed: { name: string; result: ParseResult }[] = [];
+
+  async function analyze(
+    files: readonly File[],
+    onProgress: (progress: ImportProgress) => void,
+  ): Promise<Result<Analysis>> {
+    try {
+      parsed = [];
+      const report = throttle(onProgress, 80);
+      const analyzed: AnalyzedFile[] = [];
+      for (const [fileIndex, file] of files.entries()) {
+        const fileCount = files.length;
+        try {
+          const bytes = await readFileBytes(file, (bytesDone, bytesTotal) =>
+            report({ phase: 'read', file: file.name, fileIndex, fileCount, bytesDone, bytesTotal }),
+          );
+          const result = await parseExport(
+            { name: file.name, bytes },
+            {
+              onProgress: (p) =>
+                report({
+                  phase: 'parse',
+                  file: file.name,
+                  fileIndex,
+                  fileCount,
+                  bytesDone: p.bytesDone,
+                  bytesTotal: p.bytesTotal,
+                  items: p.items,
+                }),
+            },
+          );
+          const personItems = result.items.filter((item) => item.author !== null);
+          if (personItems.length === 0) {
+            throw new ImportError(
+              'not-an-export',
+              file.name,
+              `"${file.name}" was read as ${result.format}, but it holds no message written by a person.`,
+            );
+          }
+          report(
+            { phase: 'parse', file: file.name, fileIndex, fileCount, bytesDone: 1, bytesTotal: 1, items: result.items.length },
+            true,
+          );
+          parsed.push({ name: file.name, result });
+          analyzed.push({
+            ok: true,
+            name: file.name,
+            size: file.size,
+            format: result.format,
+            locale: result.locale,
+            dateOrder: result.dateOrder,
+            chatName: result.chatName,
+            fingerprint: chatFingerprint(result.items),
+            items: result.items.length,
+            personItems: personItems.length,
+            systemItems: result.items.length - personItems.length,
+            firstTs: personItems[0]?.ts ?? null,
+            lastTs: personItems[personItems.length - 1]?.ts ?? null,
+            warnings: result.warnings.slice(0, 20),
+          });
+        } catch (error) {
+          analyzed.push({ ok: false, name: file.name, size: file.size, error: toErrorData(error, file.name) });
+        }
+      }
+      const participants = participantsOf(parsed.map((p) => p.result));
+      const fingerprints = analyzed.flatMap((f) => (f.ok && f.fingerprint !== null ? [f.fingerprint] : []));
+      const matches = await findPersonasByFingerprint(openDb(), fingerprints);
+      return {
+        ok: true,
+        value: {
+          files: analyzed,
+          participants,
+          suggestedSelf: guessSelf(participants),
+          existing: matches.map((m) => ({
+            fingerprint: m.fingerprint,
+            personaId: m.persona.id,
+            displayName: m.persona.displayName,
+            personName: m.persona.personName,
+          })),
+        },
+      };
+    } catch (error) {
+      return { ok: false, error: toErrorData(error) };
+    }
+  }
+
+  async function commit(
+    choice: CommitChoice,
+    onProgress: (progress: ImportProgress) => void,
+  ): Promise<Result<CommitResult>> {
+    try {
+      if (parsed.length === 0) throw new AppError('nothing-to-import', 'Pick an export first: there is nothing to import.');
+      const db = openDb();
+      const mask = choice.maskPii ? createMasker({ salt: await maskSalt(db) }) : null;
+      const importedAt = Date.now();
+      const writes: SourceWrite[] = parsed.map(({ name, result }) => {
+        const sourceId = crypto.randomUUID();
+        const ids = messageIds(result.items);
+        const rows = result.items.map((item, index) => ({
+          id: ids[index] ?? '',
+          sourceId,
+          sortKey: `${item.ts}#${String(item.line).padStart(9, '0')}`,
+          ts: item.ts,
+          author: item.author,
+          kind: item.kind,
+          text: mask === null ? item.text : mask(item.text).text,
+          edited: item.edited === true,
+        }));
+        return {
+          source: {
+            id: sourceId,
+            fileName: name,
+            format: result.format,
+            locale: result.locale,
+            dateOrder: result.dateOrder,
+            chatName: result.chatName,
+            fingerprint: chatFingerprint(result.items),
+            importedAt,
+            itemCount: result.items.length,
+            skipped: {},
+          },
+          rows,
+        };
+      });
+      const report = throttle(onProgress, 80);
+      const target =
+        choice.updatePersonaId === undefined
+          ? {
+              mode: 'create' as const,
+              id: crypto.randomUUID(),
+              displayName: choice.displayName.trim() || choice.personName,
+              personName: choice.personName,
+              selfName: choice.selfName,
+              maskPii: choice.maskPii,
+            }
+          : { mode: 'update' as const, id: choice.updatePersonaId };
+      await markImportStarted(db, { files: parsed.map((p) => p.name), startedAt: importedAt });
+      let outcome;
+      try {
+        outcome = await commitImport(db, target, writes, turnsOf, (p) => report(p, p.done === p.total));
+      } catch (error) {
+        // The import did not land and the person is told so right now: the marker has no story left to tell.
+        await clearPendingImport(db).catch(() => undefined);
+        throw error;
+      }
+      parsed = [];
+      return {
+        ok: true,
+        value: {
+          personaId: outcome.personaId,
+          displayName: outcome.persona.displayName,
+          added: outcome.added,
+          alreadyStored: outcome.alreadyStored,
+        },
+      };
+    } catch (error) {
+      return { ok: false, error: toErrorData(error) };
+    }
+  }
+
+  function discard(): void {
+    parsed = [];
+  }
+
+  return { analyze, commit, discard };
+}
+
+export type IngestApi = ReturnType<typeof createIngestApi>;

@@ -1,0 +1,30 @@
+// Progress of long operations, one discriminated union per job, so the UI can show numbers and an ETA
+// for each phase. Producers throttle (a few updates per second at most); consumers never assume order
+// across phases beyond what the job documents.
+
+export type ImportProgress =
+  | { phase: 'read'; file: string; fileIndex: number; fileCount: number; bytesDone: number; bytesTotal: number }
+  | {
+      phase: 'parse';
+      file: string;
+      fileIndex: number;
+      fileCount: number;
+      bytesDone: number;
+      bytesTotal: number;
+      items: number;
+    }
+  | { phase: 'write'; done: number; total: number }
+  | { phase: 'turns'; done: number; total: number };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: import('./app-error').AppErrorData };
+
+/** Calls `emit` at most every `intervalMs`, except that `force` always goes through (final values). */
+export function throttle<T>(emit: (value: T) => void, intervalMs = 100): (value: T, force?: boolean) => void {
+  let last = -Infinity;
+  return (value, force = false) => {
+    const now = Date.now();
+    if (!force && now - last < intervalMs) return;
+    last = now;
+    emit(value);
+  };
+}

@@ -1,0 +1,154 @@
+// Writes one import (new persona, or new messages for an existing one) in ONE IndexedDB transaction:
+// it lands completely or not at all. A quota error, an exception, a terminated worker or a closed tab
+// all abort the transaction and leave the previous state exactly as it was.
+
+import { Dexie } from 'dexie';
+import { AppError } from '../rpc/app-error';
+import type { PersonaDb } from './db';
+import type { MessageRow, PersonaRow, SourceRow, TurnRow } from './schema';
+import { explainStorageError } from './storage-error';
+import { PENDING_IMPORT_KEY } from './pending-import';
+
+export type PersonaTarget =
+  | { mode: 'create'; id: string; displayName: string; personName: string; selfName: string | null; maskPii: boolean }
+  | { mode: 'update'; id: string };
+
+export interface SourceWrite {
+  source: Omit<SourceRow, 'personaId' | 'addedCount'>;
+  rows: Omit<MessageRow, 'personaId'>[];
+}
+
+export interface CommitProgress {
+  phase: 'write' | 'turns';
+  done: number;
+  total: number;
+}
+
+export interface CommitOutcome {
+  personaId: string;
+  added: number;
+  alreadyStored: number;
+  persona: PersonaRow;
+}
+
+const CHUNK = 2000;
+// Rough IndexedDB cost of a row beyond its UTF-16 text: keys, indexes, structured-clone framing.
+const ROW_OVERHEAD_BYTES = 160;
+
+export async function commitImport(
+  db: PersonaDb,
+  target: PersonaTarget,
+  writes: readonly SourceWrite[],
+  buildTurns: (rows: readonly MessageRow[]) => Omit<TurnRow, 'personaId'>[],
+  onProgress: (progress: CommitProgress) => void = () => {},
+): Promise<CommitOutcome> {
+  const personaId = target.id;
+  const neededBytes = writes.reduce(
+    (sum, w) => sum + w.rows.reduce((s, r) => s + 2 * (r.text.length + r.id.length) + ROW_OVERHEAD_BYTES, 0),
+    0,
+  );
+  try {
+    return await db.transaction('rw', [db.personas, db.sources, db.messages, db.turns, db.meta], async () => {
+      const now = Date.now();
+      let persona: PersonaRow;
+      if (target.mode === 'create') {
+        persona = {
+          id: personaId,
+          displayName: target.displayName,
+          personName: target.personName,
+          selfName: target.selfName,
+          createdAt: now,
+          updatedAt: now,
+          maskPii: target.maskPii,
+          counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
+          firstTs: null,
+          lastTs: null,
+        };
+      } else {
+        const existing = await db.personas.get(personaId);
+        if (existing === undefined) {
+          throw new AppError('persona-missing', 'The persona to update no longer exists; nothing was imported.');
+        }
+        persona = existing;
+      }
+
+      const stored = new Set<string>();
+      if (target.mode === 'update') {
+        const keys = await db.messages.where('personaId').equals(personaId).primaryKeys();
+        for (const key of keys) stored.add(key[1]);
+      }
+      const seen = new Set(stored);
+      const fresh: MessageRow[] = [];
+      const addedPerSource = new Map<string, number>();
+      let alreadyStored = 0;
+      for (const write of writes) {
+        let added = 0;
+        for (const row of write.rows) {
+          if (seen.has(row.id)) {
+            alreadyStored++;
+            continue;
+          }
+          seen.add(row.id);
+          fresh.push({ ...row, personaId });
+          added++;
+        }
+        addedPerSource.set(write.source.id, added);
+      }
+
+      if (target.mode === 'update' && fresh.length === 0) {
+        await db.meta.delete(PENDING_IMPORT_KEY);
+        return { personaId, added: 0, alreadyStored, persona };
+      }
+
+      for (let i = 0; i < fresh.length; i += CHUNK) {
+        await db.messages.bulkAdd(fresh.slice(i, i + CHUNK));
+        onProgress({ phase: 'write', done: Math.min(i + CHUNK, fresh.length), total: fresh.length });
+      }
+      onProgress({ phase: 'write', done: fresh.length, total: fresh.length });
+      for (const write of writes) {
+        const addedCount = addedPerSource.get(write.source.id) ?? 0;
+        // A file that brought nothing new (the same export picked twice) leaves no trace.
+        if (target.mode === 'update' && addedCount === 0) continue;
+        await db.sources.add({ ...write.source, personaId, addedCount });
+      }
+
+      const all =
+        target.mode === 'create'
+          ? fresh.sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : 0))
+          : await db.messages
+              .where('[personaId+sortKey]')
+              .between([personaId, Dexie.minKey], [personaId, Dexie.maxKey])
+              .toArray();
+      const turns = buildTurns(all).map((turn) => ({ ...turn, personaId }));
+      await db.turns.where('personaId').equals(personaId).delete();
+      for (let i = 0; i < turns.length; i += CHUNK) {
+        await db.turns.bulkAdd(turns.slice(i, i + CHUNK));
+        onProgress({ phase: 'turns', done: Math.min(i + CHUNK, turns.length), total: turns.length });
+      }
+
+      let personMessages = 0;
+      let firstTs: string | null = null;
+      let lastTs: string | null = null;
+      for (const row of all) {
+        if (row.author !== persona.personName) continue;
+        personMessages++;
+        if (firstTs === null || row.ts < firstTs) firstTs = row.ts;
+        if (lastTs === null || row.ts > lastTs) lastTs = row.ts;
+      }
+      const sources = await db.sources.where('personaId').equals(personaId).count();
+      persona = {
+        ...persona,
+        updatedAt: now,
+        counts: { personMessages, allMessages: all.length, turns: turns.length, sources },
+        firstTs,
+        lastTs,
+      };
+      await db.personas.put(persona);
+      // Cleared in the same transaction as the data: the marker survives exactly when the import did not land.
+      await db.meta.delete(PENDING_IMPORT_KEY);
+      return { personaId, added: fresh.length, alreadyStored, persona };
+    });
+  } catch (error) {
+    throw await explainStorageError(error, neededBytes);
+  }
+}

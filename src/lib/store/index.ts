@@ -1,0 +1,7 @@
+// The store's public surface: the only way the rest of the app reaches IndexedDB.
+export { PersonaDb, openDb } from './db';
+export * from './schema';
+export * from './personas';
+export { commitImport, type CommitOutcome, type CommitProgress, type PersonaTarget, type SourceWrite } from './import-commit';
+export { wipeEverything } from './wipe';
+export { clearPendingImport, markImportStarted, takeInterruptedImport, type PendingImport } from './pending-import';

@@ -1,0 +1,146 @@
+// Fault injection: with a persona already stored, an import that hits a real QuotaExceededError
+// (browser profile on a small tmpfs) and an import during which the browser is killed must both
+// leave the stored data exactly as it was, and the app must say what happened. Also: Cancel works
+// while a 100k-message export is being read (the page stays responsive).
+import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateWhatsAppExport } from '../bench/generate-export';
+import { FIXTURES, createPersona, dbSnapshot, pickFiles } from './app-model';
+import { launchOptions } from './browser';
+import { goldenExpectation } from './golden';
+
+const TMP = fileURLToPath(new URL('../.tmp/', import.meta.url));
+const SMALL = 'whatsapp/en/whats-reader__android_WhatsApp_Chat_with_Alice.txt';
+
+function topAuthor(file: string): string {
+  const [name] = Object.entries(goldenExpectation(file).authors).sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (name === undefined) throw new Error(`no author in the golden expectation of ${file}`);
+  return name;
+}
+
+async function openProfile(dir: string, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(dir, { ...launchOptions(), baseURL });
+  const page = context.pages()[0] ?? (await context.newPage());
+  return { context, page };
+}
+
+async function storePersona(page: Page): Promise<void> {
+  await pickFiles(page, [join(FIXTURES, SMALL)]);
+  await createPersona(page, topAuthor(SMALL));
+}
+
+/** A big export of random (incompressible) text: enough to overflow a small disk's quota. */
+function writeIncompressibleExport(path: string, messages: number): void {
+  let seed = 12345;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed;
+  };
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ      ';
+  const lines: string[] = [];
+  for (let i = 0; i < messages; i++) {
+    let text = '';
+    for (let c = 0; c < 350; c++) text += alphabet[next() % alphabet.length];
+    const minute = i % 60;
+    const hour = Math.floor(i / 60) % 24;
+    const day = 1 + (Math.floor(i / 1440) % 28);
+    const author = i % 3 === 0 ? 'Sam' : 'Robin';
+    lines.push(`${String(day).padStart(2, '0')}/03/2023, ${String(hour).padStart(2, '0')}:${String(minute).padStart(2, '0')} - ${author}: ${text}`);
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+test.describe('faults', () => {
+  test.describe.configure({ timeout: 300_000 });
+
+  test('a real QuotaExceededError leaves the stored persona as it was and is explained', async ({ baseURL }) => {
+    mkdirSync(TMP, { recursive: true });
+    const mountPoint = mkdtempSync(join(TMP, 'quota-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=80m', 'tmpfs', mountPoint], { stdio: 'ignore' });
+    } catch {
+      rmSync(mountPoint, { recursive: true, force: true });
+      test.skip(true, 'mounting a small tmpfs is not permitted here (needs root), so no real quota error can be produced');
+      return;
+    }
+    const big = join(TMP, 'WhatsApp Chat with Robin (huge).txt');
+    writeIncompressibleExport(big, 180_000);
+    const { context, page } = await openProfile(join(mountPoint, 'profile'), baseURL ?? '');
+    try {
+      await storePersona(page);
+      const before = await dbSnapshot(page);
+
+      await pickFiles(page, [big]);
+      await page.getByRole('radio', { name: 'Clone Robin', exact: true }).check();
+      await page.getByRole('button', { name: 'Create persona' }).click();
+      const error = page.getByTestId('error');
+      await expect(error).toHaveAttribute('data-code', 'storage-full', { timeout: 240_000 });
+      await expect(error).toContainText('nothing was imported');
+      await expect(error).toContainText(/needs about [\d.]+ MB/);
+
+      expect(await dbSnapshot(page)).toEqual(before);
+      await page.goto('/#/');
+      await expect(page.getByTestId('persona-card')).toHaveCount(1);
+    } finally {
+      await context.close();
+      execFileSync('umount', [mountPoint]);
+      rmSync(mountPoint, { recursive: true, force: true });
+      rmSync(big, { force: true });
+    }
+  });
+
+  test('killing the browser mid-import leaves the stored persona as it was and is explained', async ({ baseURL }) => {
+    mkdirSync(TMP, { recursive: true });
+    const profile = mkdtempSync(join(TMP, 'kill-'));
+    const generated = generateWhatsAppExport({ messages: 100_000, layout: 'android-en-GB', seed: 7 });
+    const big = join(TMP, generated.fileName);
+    writeFileSync(big, generated.text);
+    try {
+      let { context, page } = await openProfile(profile, baseURL ?? '');
+      await storePersona(page);
+      const before = await dbSnapshot(page);
+
+      await pickFiles(page, [big]);
+      const [person] = Object.entries(generated.expected.authors).sort((a, b) => b[1] - a[1])[0] ?? [];
+      await page.getByRole('radio', { name: `Clone ${person ?? ''}`, exact: true }).check();
+      await page.getByRole('button', { name: 'Create persona' }).click();
+      await expect(page.getByTestId('progress')).toContainText('Saving messages', { timeout: 60_000 });
+      // SIGKILL every process of this browser profile: no unload handlers, no graceful shutdown.
+      execFileSync('pkill', ['-KILL', '-f', `--user-data-dir=${profile}`]);
+      await context.close().catch(() => undefined);
+
+      ({ context, page } = await openProfile(profile, baseURL ?? ''));
+      try {
+        await page.goto('/#/');
+        await expect(page.getByTestId('interrupted-import')).toContainText(generated.fileName);
+        expect(await dbSnapshot(page)).toEqual(before);
+        await expect(page.getByTestId('persona-card')).toHaveCount(1);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(big, { force: true });
+    }
+  });
+
+  test('Cancel stops the reading of a 100k-message export at once and stores nothing', async ({ page }) => {
+    mkdirSync(TMP, { recursive: true });
+    const generated = generateWhatsAppExport({ messages: 100_000, layout: 'ios-en', seed: 11 });
+    const big = join(TMP, `cancel-${generated.fileName}`);
+    writeFileSync(big, generated.text);
+    try {
+      await pickFiles(page, [big]);
+      await expect(page.getByTestId('progress')).toBeVisible();
+      await page.getByTestId('progress').getByRole('button', { name: 'Cancel' }).click();
+      await expect(page.getByText('Import cancelled.')).toBeVisible();
+      await expect(page.getByTestId('progress')).toHaveCount(0);
+      expect((await dbSnapshot(page)).stores['messages'] ?? []).toEqual([]);
+    } finally {
+      rmSync(big, { force: true });
+    }
+  });
+});
