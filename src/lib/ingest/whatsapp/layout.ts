@@ -1,0 +1,204 @@
+// Finding the header lines of an export: line splitting, layout detection on a sample, the full scan,
+// and the rule that tells a uniform export (odd lines are quoted text) from a mix of exports.
+// Invariants: headers come back in line order; every returned header has a plausible body.
+
+import type { ParseOptions } from '../types';
+import { compileLayout, matchHeader, type HeaderMatch, type Layout, type LayoutMatcher } from './header';
+import { HeaderTable } from './table';
+
+const SAMPLE_HEADERS = 80;
+const SAMPLE_LINES = 3000;
+
+/** Lines without their terminators; CRLF, CR CR LF (old iOS) and CR-only files all work. */
+export function splitLines(text: string): string[] {
+  if (text.indexOf('\n') === -1 && text.indexOf('\r') !== -1) return text.split('\r');
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const l = lines[i] ?? '';
+    if (l.charCodeAt(l.length - 1) === 13) {
+      let end = l.length - 1;
+      while (end > 0 && l.charCodeAt(end - 1) === 13) end--;
+      lines[i] = l.slice(0, end);
+    }
+  }
+  return lines;
+}
+
+/** Layout identity used to tell a uniform export from a mix (clock words and day widths excluded). */
+export function signatureOf(h: HeaderMatch): string {
+  const yearWidth = h.kind === 'num' ? (h.la >= 3 || h.lc >= 3 ? 4 : 2) : h.lc === 0 ? 0 : 4;
+  return `${h.family}|${h.kind}|${h.sep}|${yearWidth}|${h.era === '' ? '' : 'e'}|${h.timeFirst ? 't' : ''}`;
+}
+
+/** A bare "date time Name: text" header is only a header when a short name and ": " follow. */
+export function plausible(h: HeaderMatch, line: string): boolean {
+  if (h.family !== 'bare') return true;
+  const i = line.indexOf(': ', h.bodyStart);
+  return i > h.bodyStart && i - h.bodyStart <= 80;
+}
+
+// Both halves of the day: a sample of mornings must not send every evening to the slow path.
+const CLOCK_PAIRS: Record<string, readonly string[]> = {
+  am: ['PM', 'pm'],
+  pm: ['AM', 'am'],
+  'a.m.': ['p.m.', 'P.M.'],
+  'p.m.': ['a.m.', 'A.M.'],
+  'a. m.': ['p. m.', 'P. M.'],
+  'p. m.': ['a. m.', 'A. M.'],
+  'vorm.': ['nachm.'],
+  'nachm.': ['vorm.'],
+  ص: ['م'],
+  م: ['ص'],
+  午前: ['午後'],
+  午後: ['午前'],
+  上午: ['下午', '中午', '晚上', '凌晨', '早上'],
+  下午: ['上午', '中午', '晚上', '凌晨', '早上'],
+  오전: ['오후'],
+  오후: ['오전'],
+};
+
+interface Sample {
+  n: number;
+  h: HeaderMatch;
+  clocks: Set<string>;
+  eras: boolean;
+  timeWords: boolean;
+}
+
+/** Words some locales put between date and time ("13.6.2018 klo 21.25"). */
+const TIME_WORD = /\d[,\s]\s?(?:klo|kl\.|um|à|às|a las|alle|om|в|o)\s\d/;
+
+/** The most common layout among the first headers of the file, or null when there is none. */
+export function detectLayout(lines: readonly string[]): Layout | null {
+  const counts = new Map<string, Sample>();
+  let found = 0;
+  for (let i = 0; i < lines.length && found < SAMPLE_HEADERS && (i < SAMPLE_LINES || found === 0); i++) {
+    const line = lines[i] ?? '';
+    const h = matchHeader(line);
+    if (h === null || !plausible(h, line)) continue;
+    found++;
+    const sig = signatureOf(h);
+    let entry = counts.get(sig);
+    if (entry === undefined) {
+      entry = { n: 0, h, clocks: new Set(), eras: false, timeWords: false };
+      counts.set(sig, entry);
+    }
+    entry.n++;
+    if (h.clock !== '') entry.clocks.add(h.clock);
+    if (h.era !== '') entry.eras = true;
+    if (TIME_WORD.test(line)) entry.timeWords = true;
+  }
+  let best: Sample | null = null;
+  for (const e of counts.values()) if (best === null || e.n > best.n) best = e;
+  if (best === null) return null;
+  const clocks = new Set<string>();
+  const eras = best.eras;
+  const timeWords = best.timeWords;
+  for (const c of best.clocks) {
+    clocks.add(c);
+    for (const other of CLOCK_PAIRS[c.toLowerCase().replace(/\s+/g, ' ')] ?? []) clocks.add(other);
+  }
+  return {
+    family: best.h.family,
+    kind: best.h.kind,
+    timeFirst: best.h.timeFirst,
+    sep: best.h.sep,
+    clocks: [...clocks],
+    eras,
+    timeWords,
+  };
+}
+
+/** Where the scan reports progress and learns about cancellation (plain data: no per-parse closures). */
+export interface ScanProgress {
+  signal: AbortSignal | undefined;
+  onProgress: ParseOptions['onProgress'];
+  total: number;
+}
+
+function reportScan(p: ScanProgress, offset: number, found: number): void {
+  p.signal?.throwIfAborted();
+  p.onProgress?.({ phase: 'parse', bytesDone: Math.min(offset, p.total), bytesTotal: p.total, items: found });
+}
+
+export interface ScanResult {
+  table: HeaderTable;
+  /** Signature id most headers use. */
+  primarySig: number;
+}
+
+/**
+ * Every header line of the file. When one layout makes up at least 90% of at least 10 headers the
+ * export is uniform, and lines in other layouts are quoted text, not headers; otherwise (a file made
+ * of several exports) every layout counts.
+ */
+export function scanHeaders(lines: readonly string[], layout: Layout, progress: ScanProgress): ScanResult {
+  const table = new HeaderTable(lines, Math.min(lines.length, 1 << 16));
+  const sigCount = scanLoop(lines, compileLayout(layout), table, progress);
+  let primarySig = 0;
+  let primaryN = 0;
+  sigCount.forEach((n, sig) => {
+    if (n > primaryN) {
+      primaryN = n;
+      primarySig = sig;
+    }
+  });
+  if (primaryN >= 10 && primaryN >= 0.9 * table.n) {
+    const keep = new Uint8Array(table.n);
+    for (let r = 0; r < table.n; r++) keep[r] = table.sig[r] === primarySig ? 1 : 0;
+    table.keepRows(keep);
+  }
+  return { table, primarySig };
+}
+
+/** What scanLine remembers from one header to the next (the previous layout key and its id). */
+interface ScanState {
+  family: string;
+  kind: string;
+  sep: string;
+  era: string;
+  wide: number;
+  timeFirst: boolean;
+  sig: number;
+  counts: number[];
+}
+
+/** The scan loop: scanLine does one line's work; progress and cancellation every 2000 lines. */
+function scanLoop(lines: readonly string[], fast: LayoutMatcher, table: HeaderTable, progress: ScanProgress): number[] {
+  const state: ScanState = { family: '', kind: '', sep: '', era: '', wide: -1, timeFirst: false, sig: -1, counts: [] };
+  let offset = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (i % 2000 === 0 && i > 0) reportScan(progress, offset, table.n);
+    offset += line.length + 1;
+    scanLine(line, i, fast, table, state);
+  }
+  return state.counts;
+}
+
+function scanLine(line: string, i: number, fast: LayoutMatcher, table: HeaderTable, state: ScanState): void {
+  const h = fast(line) ?? matchHeader(line);
+  if (h === null || !plausible(h, line)) return;
+  // Consecutive headers nearly always share a layout: reuse the id while nothing in its key changed
+  // (compared field by field: building the key string per line costs more than the comparison).
+  const wide = (h.la >= 3 ? 1 : 0) | (h.lc >= 3 ? 2 : 0) | (h.lc === 0 ? 4 : 0);
+  if (
+    state.sig === -1 ||
+    h.family !== state.family ||
+    h.kind !== state.kind ||
+    h.sep !== state.sep ||
+    h.era !== state.era ||
+    wide !== state.wide ||
+    h.timeFirst !== state.timeFirst
+  ) {
+    state.sig = table.sigId(signatureOf(h), h);
+    state.family = h.family;
+    state.kind = h.kind;
+    state.sep = h.sep;
+    state.era = h.era;
+    state.wide = wide;
+    state.timeFirst = h.timeFirst;
+  }
+  state.counts[state.sig] = (state.counts[state.sig] ?? 0) + 1;
+  table.push(h, i, state.sig);
+}
