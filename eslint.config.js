@@ -19,7 +19,7 @@ export default ts.config(
     languageOptions: {
       globals: { ...globals.browser, ...globals.node },
       parserOptions: {
-        projectService: { allowDefaultProject: ['eslint.config.js', 'tests/e2e/ensure-browser.mjs'] },
+        projectService: { allowDefaultProject: ['eslint.config.js', 'svelte.config.js', 'tests/e2e/ensure-browser.mjs'] },
         extraFileExtensions: ['.svelte'],
         tsconfigRootDir: import.meta.dirname,
       },

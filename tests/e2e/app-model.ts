@@ -8,6 +8,8 @@ export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/
 /** Opens the import screen and hands the files to the real file chooser. */
 export async function pickFiles(page: Page, paths: string[]): Promise<void> {
   await page.goto('/#/import');
+  const another = page.getByRole('button', { name: 'Import another chat' });
+  if (await another.isVisible()) await another.click();
   const chooser = page.waitForEvent('filechooser');
   await page.getByText('Choose files…').click();
   await (await chooser).setFiles(paths);

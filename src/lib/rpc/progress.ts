@@ -2,6 +2,8 @@
 // for each phase. Producers throttle (a few updates per second at most); consumers never assume order
 // across phases beyond what the job documents.
 
+import type { AppErrorData } from './app-error';
+
 export type ImportProgress =
   | { phase: 'read'; file: string; fileIndex: number; fileCount: number; bytesDone: number; bytesTotal: number }
   | {
@@ -16,7 +18,7 @@ export type ImportProgress =
   | { phase: 'write'; done: number; total: number }
   | { phase: 'turns'; done: number; total: number };
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: import('./app-error').AppErrorData };
+export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
 
 /** Calls `emit` at most every `intervalMs`, except that `force` always goes through (final values). */
 export function throttle<T>(emit: (value: T) => void, intervalMs = 100): (value: T, force?: boolean) => void {

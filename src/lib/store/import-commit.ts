@@ -8,6 +8,7 @@ import type { PersonaDb } from './db';
 import type { MessageRow, PersonaRow, SourceRow, TurnRow } from './schema';
 import { explainStorageError } from './storage-error';
 import { PENDING_IMPORT_KEY } from './pending-import';
+import { reserveSpace } from './space-check';
 
 export type PersonaTarget =
   | { mode: 'create'; id: string; displayName: string; personName: string; selfName: string | null; maskPii: boolean }
@@ -34,6 +35,7 @@ export interface CommitOutcome {
 const CHUNK = 2000;
 // Rough IndexedDB cost of a row beyond its UTF-16 text: keys, indexes, structured-clone framing.
 const ROW_OVERHEAD_BYTES = 160;
+const SPACE_SLACK_BYTES = 2 << 20;
 
 export async function commitImport(
   db: PersonaDb,
@@ -47,8 +49,19 @@ export async function commitImport(
     (sum, w) => sum + w.rows.reduce((s, r) => s + 2 * (r.text.length + r.id.length) + ROW_OVERHEAD_BYTES, 0),
     0,
   );
+  // The IndexedDB transaction itself: when it aborts, its `error` holds the real cause (quota, full disk)
+  // while the pending requests only report "AbortError".
   try {
-    return await db.transaction('rw', [db.personas, db.sources, db.messages, db.turns, db.meta], async () => {
+    // IndexedDB briefly needs more than the data while it writes (write-ahead log, then compaction).
+    await reserveSpace(Math.ceil(1.5 * neededBytes) + SPACE_SLACK_BYTES);
+  } catch (error) {
+    throw await explainStorageError(error, neededBytes);
+  }
+  // Dexie creates the IDBTransaction lazily, on the first request: keep Dexie's object, read it at the end.
+  let transaction: { idbtrans: IDBTransaction | null } | null = null;
+  try {
+    return await db.transaction('rw', [db.personas, db.sources, db.messages, db.turns, db.meta], async (tx) => {
+      transaction = tx;
       const now = Date.now();
       let persona: PersonaRow;
       if (target.mode === 'create') {
@@ -149,6 +162,7 @@ export async function commitImport(
       return { personaId, added: fresh.length, alreadyStored, persona };
     });
   } catch (error) {
-    throw await explainStorageError(error, neededBytes);
+    const cause = (transaction as { idbtrans: IDBTransaction | null } | null)?.idbtrans?.error ?? null;
+    throw await explainStorageError(cause ?? error, neededBytes);
   }
 }

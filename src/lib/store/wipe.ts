@@ -28,11 +28,9 @@ export async function wipeEverything(db: PersonaDb | undefined): Promise<string[
   } catch {
     // No OPFS in this browser (or nothing in it).
   }
-  try {
-    localStorage.clear();
-    sessionStorage.clear();
-  } catch {
-    // Not available in workers; the page calls this and has them.
-  }
+  // Page-only storages: absent in workers (and typed only in the DOM lib), hence the lookup by name.
+  const pageStorages = globalThis as unknown as Record<string, { clear(): void } | undefined>;
+  pageStorages['localStorage']?.clear();
+  pageStorages['sessionStorage']?.clear();
   return [...names];
 }
