@@ -3,7 +3,19 @@
 // Each migration gets a test against a pinned fixture of the previous version.
 
 import { Dexie, type EntityTable } from 'dexie';
-import { DB_NAME, type MessageRow, type MetaRow, type PersonaRow, type SourceRow, type TurnRow } from './schema';
+import {
+  DB_NAME,
+  type MemoryRow,
+  type MessageRow,
+  type MetaRow,
+  type PairRow,
+  type PersonaRow,
+  type ProfileRow,
+  type SnapshotRow,
+  type SourceRow,
+  type TurnRow,
+  type VectorRow,
+} from './schema';
 
 export class PersonaDb extends Dexie {
   personas!: EntityTable<PersonaRow, 'id'>;
@@ -11,6 +23,11 @@ export class PersonaDb extends Dexie {
   messages!: Dexie.Table<MessageRow, [string, string]>;
   turns!: Dexie.Table<TurnRow, [string, number]>;
   meta!: EntityTable<MetaRow, 'key'>;
+  profiles!: EntityTable<ProfileRow, 'personaId'>;
+  pairs!: Dexie.Table<PairRow, [string, string]>;
+  memories!: Dexie.Table<MemoryRow, [string, string]>;
+  snapshots!: EntityTable<SnapshotRow, 'id'>;
+  vectors!: Dexie.Table<VectorRow, [string, string, string, string]>;
 
   constructor(options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(DB_NAME, options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange });
@@ -20,6 +37,14 @@ export class PersonaDb extends Dexie {
       messages: '[personaId+id], [personaId+sortKey], personaId',
       turns: '[personaId+seq], personaId',
       meta: 'key',
+    });
+    // v2: what a persona is built from (profile, pairs, memories), snapshots, embedding vectors.
+    this.version(2).stores({
+      profiles: 'personaId',
+      pairs: '[personaId+id], personaId',
+      memories: '[personaId+id], personaId, [personaId+type]',
+      snapshots: 'id, personaId',
+      vectors: '[personaId+modelId+kind+refId], personaId, [personaId+modelId]',
     });
   }
 }

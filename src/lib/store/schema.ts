@@ -3,6 +3,7 @@
 // Text in `messages`/`turns` is stored masked when the import asked for PII masking.
 
 import type { DateOrder, ItemKind, SourceFormat } from '../ingest/types';
+import type { MemoryItem, ReplyPair, StyleProfile } from '../persona/types';
 
 export const DB_NAME = 'personayou';
 
@@ -69,4 +70,38 @@ export interface TurnRow {
 export interface MetaRow {
   key: string;
   value: string;
+}
+
+export interface ProfileRow {
+  personaId: string;
+  profile: StyleProfile;
+  /** True once the user edited the prose summary: a rebuild then keeps their text. */
+  summaryEdited: boolean;
+  computedAt: number;
+}
+
+export type PairRow = ReplyPair & { personaId: string };
+
+export type MemoryRow = MemoryItem & { personaId: string; createdAt: number; updatedAt: number };
+
+/** A named copy of what shapes a persona (profile, memories, settings) that can be restored. */
+export interface SnapshotRow {
+  id: string;
+  personaId: string;
+  name: string;
+  createdAt: number;
+  profile: ProfileRow | null;
+  memories: MemoryRow[];
+  persona: PersonaRow;
+}
+
+/** What a vector embeds. */
+export type VectorKind = 'pair' | 'turn' | 'memory';
+
+export interface VectorRow {
+  personaId: string;
+  modelId: string;
+  kind: VectorKind;
+  refId: string;
+  vector: Float32Array;
 }

@@ -1,0 +1,116 @@
+// Shapes of what a persona is built from: the style profile, reply pairs and memory items.
+// These are stored as they are (src/lib/store) and read by the prompt builder, retrieval and the UI,
+// so fields are only ever added. `version` on derived data says which builder produced it.
+
+/** Summary of a numeric sample; histogram bins are half-open [from, to). */
+export interface Distribution {
+  count: number;
+  mean: number;
+  median: number;
+  p10: number;
+  p90: number;
+  histogram: { from: number; to: number; count: number }[];
+}
+
+export interface CountedText {
+  text: string;
+  count: number;
+}
+
+export interface StyleStats {
+  /** Participant name, or null for "everybody else" taken together. */
+  author: string | null;
+  messages: number;
+  turns: number;
+  chars: Distribution;
+  words: Distribution;
+  /** Bubbles (messages) per turn: burstiness. */
+  bubblesPerTurn: Distribution;
+  /** Seconds between consecutive bubbles of one turn. */
+  bubbleGapSeconds: Distribution;
+  /** Emoji per message (grapheme-aware: ZWJ sequences and skin tones count once). */
+  emojiPerMessage: number;
+  shareWithEmoji: number;
+  topEmojis: CountedText[];
+  /** Laughter tokens (lol, haha, jaja, kkk, 😂, ...) normalized to a family name, with counts. */
+  laughter: CountedText[];
+  shareWithLaughter: number;
+  casing: { allLowercase: number; startsWithCapital: number; allCaps: number };
+  /** Shares of messages by how they end. */
+  endings: { period: number; exclamation: number; question: number; ellipsis: number; emoji: number; none: number };
+  /** Share of messages with a letter repeated 3+ times ("sooo") / a mark repeated ("!!", "??"). */
+  repeatedLetters: number;
+  repeatedMarks: number;
+  openers: CountedText[];
+  closers: CountedText[];
+  /** Words and short phrases distinctive of this author against the others (log-odds with a prior). */
+  signature: { text: string; count: number; score: number }[];
+  /** Languages detected over the messages (BCP 47 tag, share of messages). */
+  languages: { tag: string; share: number }[];
+  /** Seconds from the previous turn of someone else to this author's reply. */
+  replyLatencySeconds: Distribution;
+  /** Messages per hour of the day (0-23, local time of the export). */
+  hours: number[];
+}
+
+export interface StyleProfile {
+  version: number;
+  personName: string;
+  person: StyleStats;
+  others: StyleStats;
+  /** Prose summary derived from the numbers, used in the prompt; the user may edit it. */
+  summary: string;
+}
+
+export interface PairContextLine {
+  author: string;
+  text: string;
+  ts: string;
+}
+
+export interface ReplyPair {
+  /** Stable: derived from the ids of the messages it is made of. */
+  id: string;
+  /** The other people's turn(s) just before the reply, oldest first. */
+  context: PairContextLine[];
+  /** The persona's reply turn, bubbles joined with '\n'. */
+  reply: string;
+  replyBubbles: number;
+  contextTs: string;
+  replyTs: string;
+  contextMessageIds: string[];
+  replyMessageIds: string[];
+  /** In the latest ~10% by time: kept for evaluation, never used as an example. */
+  heldOut: boolean;
+}
+
+export interface PairsReport {
+  turnsOfPerson: number;
+  pairs: number;
+  heldOut: number;
+  skippedNoContext: number;
+  skippedSilence: number;
+  duplicates: number;
+  trivialFiltered: number;
+  trivialKept: number;
+}
+
+export type MemoryType = 'fact' | 'preference' | 'relationship' | 'episode' | 'goal';
+
+export interface MemoryItem {
+  id: string;
+  type: MemoryType;
+  text: string;
+  /** Who it is about: the persona's name or another named person. */
+  subject: string;
+  sourceMessageIds: string[];
+  firstSeen: string;
+  lastSeen: string;
+  /** 0..1 */
+  confidence: number;
+  pinned: boolean;
+  /** Who proposed it: the import's rules, an LLM pass, or the user by hand. */
+  origin: 'rule' | 'llm' | 'user';
+  /** A newer contradicting fact supersedes this one; it is kept as past. */
+  supersededBy?: string;
+}
