@@ -1,4 +1,4 @@
-// `npm run -s ingest -- <file> [--summary|--json]`: the ingest pipeline in node, a stable contract
+// `npm run -s ingest -- <file> [--summary|--json|--profile]`: the ingest pipeline in node, a stable contract
 // for scripts and benchmarks. Exit codes: 0 ok, 1 the file cannot be imported (the sentence the UI
 // shows goes to stderr), 2 bad usage or a missing file.
 
@@ -6,24 +6,32 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type * as Ingest from '../lib/ingest/index';
 import type { ParseResult } from '../lib/ingest/index';
+import type * as Style from '../lib/persona/style';
+import type { StyleProfile } from '../lib/persona/types';
 
 // The parsers load only once the arguments and the file are known to be fine: usage errors stay instant.
 const loadIngest = (): Promise<typeof Ingest> => import('../lib/ingest/index');
+const loadStyle = (): Promise<typeof Style> => import('../lib/persona/style');
 
 const USAGE = `usage: npm run -s ingest -- <file> [--summary | --json]
+       npm run -s ingest -- <file> --profile [--person NAME]
 
 Parses a chat export (WhatsApp .txt/.zip, imessage-exporter .txt/.html, iMazing .csv, generic CSV/JSON).
   (default)   a human summary: format, locale, participants, date range
   --summary   one JSON object (file, format, locale, dateOrder, messages, system, media, deleted,
               authors, first, last)
   --json      one JSON object per parsed item and line: {"ts","author","kind","text"}
+  --profile   the style profile (one JSON object) of one participant: --person NAME, or by default
+              the author with the most text messages; PII is masked first, as in the app
 `;
 
-type Mode = 'human' | 'summary' | 'json';
+type Mode = 'human' | 'summary' | 'json' | 'profile';
 
 interface Args {
   path: string;
   mode: Mode;
+  /** --profile: whose profile (default: the author with the most text messages). */
+  person?: string;
 }
 
 class UsageError extends Error {}
@@ -32,18 +40,24 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let path: string | undefined;
   let mode: Mode = 'human';
   let modeFlags = 0;
-  for (const arg of argv) {
+  let person: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--summary' || arg === '--json') {
-      mode = arg === '--summary' ? 'summary' : 'json';
+    if (arg === '--summary' || arg === '--json' || arg === '--profile') {
+      mode = arg === '--summary' ? 'summary' : arg === '--json' ? 'json' : 'profile';
       modeFlags++;
+    } else if (arg === '--person' || arg.startsWith('--person=')) {
+      person = arg === '--person' ? argv[++i] : arg.slice('--person='.length);
+      if (person === undefined || person === '') throw new UsageError('--person needs a name');
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else if (path === undefined) path = arg;
     else throw new UsageError('give exactly one file');
   }
   if (path === undefined) throw new UsageError('no file given');
-  if (modeFlags > 1) throw new UsageError('--summary and --json cannot be combined');
-  return { path, mode };
+  if (modeFlags > 1) throw new UsageError('--summary, --json and --profile cannot be combined');
+  if (person !== undefined && mode !== 'profile') throw new UsageError('--person goes with --profile');
+  return person === undefined ? { path, mode } : { path, mode, person };
 }
 
 /** Writes and waits for the pipe to drain, so big --json outputs do not pile up in memory. */
@@ -53,6 +67,38 @@ function write(chunk: string): Promise<void> {
     if (ok) resolve();
     else process.stdout.once('drain', resolve);
   });
+}
+
+/**
+ * The style profile of one participant, built as the app builds it: stable ids, PII masked (with a
+ * throwaway salt: tokens are never words, so the numbers do not depend on it), turns of bursts within
+ * 5 minutes. A UsageError when the person is not in the chat.
+ */
+async function styleProfileOf(result: ParseResult, person: string | undefined): Promise<StyleProfile> {
+  const { authorStats, buildTurns, messageIds } = await import('../lib/ingest/normalize');
+  const { createMasker } = await import('../lib/ingest/mask');
+  const { computeStyleProfile } = await loadStyle();
+  const stats = authorStats(result.items);
+  // Most text messages first; ties keep the order of first appearance (the sort is stable).
+  const byMessages = [...stats].sort((a, b) => b.messages - a.messages);
+  const name = person ?? byMessages[0]?.author;
+  if (name === undefined || !stats.some((s) => s.author === name)) {
+    const names = byMessages.map((s) => s.author).join(', ');
+    throw new UsageError(name === undefined ? 'the chat has no participants' : `no participant named "${name}" (participants: ${names})`);
+  }
+  const mask = createMasker({ salt: Math.random().toString(36).slice(2) });
+  const items = result.items.map((item) => (item.kind === 'message' ? { ...item, text: mask(item.text).text } : item));
+  const ids = messageIds(result.items);
+  const messages = items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
+  const turns = buildTurns(items, { maxGapMinutes: 5 }).turns.map((t) => ({
+    author: t.author,
+    startTs: t.startTs,
+    endTs: t.endTs,
+    text: t.text,
+    bubbles: t.bubbles,
+    messageIds: t.itemIndexes.map((i) => ids[i] ?? ''),
+  }));
+  return computeStyleProfile(messages, turns, name);
 }
 
 function humanSummary(path: string, result: ParseResult, summarize: typeof Ingest.summarize): string {
@@ -128,7 +174,15 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 
-  if (mode === 'summary') {
+  if (mode === 'profile') {
+    try {
+      await write(`${JSON.stringify(await styleProfileOf(result, args.person))}\n`);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`ingest: ${error.message}\n`);
+      return 2;
+    }
+  } else if (mode === 'summary') {
     await write(`${JSON.stringify(summarize(path, result))}\n`);
   } else if (mode === 'json') {
     let batch = '';

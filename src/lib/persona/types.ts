@@ -35,6 +35,10 @@ export interface StyleStats {
   /** Laughter tokens (lol, haha, jaja, kkk, 😂, ...) normalized to a family name, with counts. */
   laughter: CountedText[];
   shareWithLaughter: number;
+  /** Typed emoticons (":)", ";-)", "<3", "^^", ")))"), most frequent first; absent in profiles of version 0. */
+  topEmoticons?: CountedText[];
+  /** Share of messages with at least one emoticon. */
+  shareWithEmoticon?: number;
   casing: { allLowercase: number; startsWithCapital: number; allCaps: number };
   /** Shares of messages by how they end. */
   endings: { period: number; exclamation: number; question: number; ellipsis: number; emoji: number; none: number };
@@ -113,4 +117,6 @@ export interface MemoryItem {
   origin: 'rule' | 'llm' | 'user';
   /** A newer contradicting fact supersedes this one; it is kept as past. */
   supersededBy?: string;
+  /** Episodes: the day the event happens or happened (YYYY-MM-DD), resolved from the message time. */
+  eventDate?: string;
 }
