@@ -1,0 +1,258 @@
+// Embeddings as the UI sees them: the model settings, the job of the persona on screen (a live row the
+// worker writes), the run in progress with its rate and ETA, Start / Cancel, and a test search box.
+// The only bridge between the UI and the embed worker. One manager per page (`embeddings()`), because
+// a job outlives the persona view that started it. A job left running by a closed tab resumes here.
+
+import { AppError, type AppErrorData } from '../lib/rpc/app-error';
+import { EmbedClient, proxy } from '../lib/rpc/embed-client';
+import type { Result } from '../lib/rpc/progress';
+import type { BackendChoice } from '../lib/embed/backend';
+import type { EmbedProgress, EmbedSummary } from '../lib/embed/embed-job';
+import { CATALOG, catalogEntry, describeSource, modelKey, type CatalogModel, type ModelSpec } from '../lib/embed/models';
+import { embedRate, type EmbedRate } from '../lib/embed/progress-view';
+import {
+  DEFAULT_SETTINGS,
+  SETTINGS_KEY,
+  isSafeModelId,
+  normalizeBaseUrl,
+  parseSettings,
+  serializeSettings,
+  type EmbedSettings,
+} from '../lib/embed/settings';
+import type { Retrieval, RetrieveOptions } from '../lib/search/retrieve';
+import { openDb } from '../lib/store/db';
+import type { EmbedJobRow } from '../lib/store/schema';
+import { cancelEmbedJob, listInterruptedJobs, watchEmbedJob } from '../lib/store/vectors';
+
+const CANCELLED = Symbol('cancelled');
+
+export interface RunState {
+  personaId: string;
+  model: ModelSpec;
+  progress: EmbedProgress | null;
+  /** performance.now() when the embed phase started: the rate counts from here. */
+  embedStartedAt: number;
+}
+
+function readSettings(): EmbedSettings {
+  try {
+    return parseSettings(localStorage.getItem(SETTINGS_KEY));
+  } catch {
+    return DEFAULT_SETTINGS;
+  }
+}
+
+function crashed(error: unknown): Result<never> {
+  return {
+    ok: false,
+    error: new AppError(
+      'worker-crashed',
+      `Embedding stopped unexpectedly (${error instanceof Error ? error.message : String(error)}). What was stored is kept; start again to continue.`,
+    ).toJSON(),
+  };
+}
+
+export class EmbedManager {
+  settings = $state.raw<EmbedSettings>(readSettings());
+  /** The job row of the persona on screen, as stored. */
+  job = $state.raw<EmbedJobRow | undefined>(undefined);
+  run = $state.raw<RunState | null>(null);
+  /** Last progress time, so the rate/ETA line refreshes with each report. */
+  now = $state(0);
+  error = $state.raw<AppErrorData | null>(null);
+  notice = $state<string | null>(null);
+  backend = $state.raw<BackendChoice | null>(null);
+  results = $state.raw<Retrieval | null>(null);
+  searching = $state(false);
+  searchError = $state.raw<AppErrorData | null>(null);
+
+  readonly catalog: readonly CatalogModel[] = CATALOG;
+  readonly #client = new EmbedClient();
+  #cancel: (() => void) | null = null;
+  #resumeChecked = false;
+  #searchSeq = 0;
+
+  /** Observes one persona's job (the panel on screen); the returned function stops observing. */
+  watch(personaId: string): () => void {
+    this.job = undefined;
+    this.results = null;
+    this.searchError = null;
+    const subscription = watchEmbedJob(openDb(), personaId).subscribe({
+      next: (row) => (this.job = row),
+      error: () => (this.job = undefined),
+    });
+    if (!this.#resumeChecked) {
+      this.#resumeChecked = true;
+      void this.resumeInterrupted(personaId);
+    }
+    void this.#probe();
+    return () => subscription.unsubscribe();
+  }
+
+  get modelInfo(): CatalogModel | undefined {
+    return catalogEntry(this.settings.model.id);
+  }
+
+  get sourceLabel(): string {
+    return describeSource(this.settings.source);
+  }
+
+  runningFor(personaId: string): boolean {
+    return this.run?.personaId === personaId;
+  }
+
+  /** Rate and ETA of the run in progress (items per second of this run only). */
+  get rate(): EmbedRate | null {
+    const p = this.run?.progress;
+    if (this.run === null || p?.phase !== 'embed') return null;
+    return embedRate(p, this.now - this.run.embedStartedAt);
+  }
+
+  /** Validates and stores settings from the form; returns a sentence saying what is wrong, or null. */
+  applySettings(settings: EmbedSettings): string | null {
+    let source = settings.source;
+    if (source.kind === 'custom') {
+      const baseUrl = normalizeBaseUrl(source.baseUrl);
+      if (baseUrl === null) return 'The mirror address must be a full http(s) address, like https://models.example.org/.';
+      source = { kind: 'custom', baseUrl };
+    }
+    if (!isSafeModelId(settings.model.id)) return 'A model id looks like “owner/name” or “folder-name” (letters, digits, . _ -).';
+    this.saveSettings({ source, model: settings.model });
+    return null;
+  }
+
+  saveSettings(settings: EmbedSettings): void {
+    this.settings = settings;
+    try {
+      localStorage.setItem(SETTINGS_KEY, serializeSettings(settings));
+    } catch {
+      // Private mode or full storage: the choice still holds for this visit.
+    }
+  }
+
+  /** Embeds (or finishes embedding) a persona with the chosen model. */
+  async start(personaId: string, model: ModelSpec = this.settings.model): Promise<void> {
+    if (this.run !== null) return;
+    this.error = null;
+    this.notice = null;
+    this.run = { personaId, model, progress: null, embedStartedAt: performance.now() };
+    const cancelled = new Promise<typeof CANCELLED>((resolve) => {
+      this.#cancel = () => resolve(CANCELLED);
+    });
+    const onProgress = proxy((p: EmbedProgress) => {
+      if (this.run === null) return;
+      const entering = p.phase === 'embed' && this.run.progress?.phase !== 'embed';
+      this.run = { ...this.run, progress: p, embedStartedAt: entering ? performance.now() : this.run.embedStartedAt };
+      this.now = performance.now();
+    });
+    let outcome: Result<EmbedSummary> | typeof CANCELLED;
+    try {
+      outcome = await Promise.race([
+        this.#client.api.embedPersona({ personaId, model: $state.snapshot(model), source: $state.snapshot(this.settings.source) }, onProgress),
+        cancelled,
+      ]);
+    } catch (error) {
+      outcome = crashed(error);
+    } finally {
+      this.#cancel = null;
+    }
+    if (outcome === CANCELLED) return;
+    this.run = null;
+    if (!outcome.ok) this.error = outcome.error;
+    else if (outcome.value.embedded === 0 && outcome.value.alreadyStored > 0) this.notice = 'Everything was already embedded.';
+  }
+
+  /** Stops the run at once (the worker is terminated); stored batches stay, and Start continues from them. */
+  cancel(): void {
+    const run = this.run;
+    if (run === null) return;
+    this.#client.cancel();
+    this.#cancel?.();
+    this.#cancel = null;
+    this.run = null;
+    this.notice = 'Embedding cancelled. What was done is kept: Start continues from there.';
+    void cancelEmbedJob(openDb(), run.personaId).catch(() => undefined);
+  }
+
+  /** A job still marked running belongs to a closed tab (or a crash): continue it with the same model. */
+  async resumeInterrupted(preferPersonaId?: string): Promise<void> {
+    if (this.run !== null) return;
+    let jobs: EmbedJobRow[];
+    try {
+      jobs = await listInterruptedJobs(openDb());
+    } catch {
+      return;
+    }
+    const job = jobs.find((j) => j.personaId === preferPersonaId) ?? jobs[0];
+    if (job === undefined) return;
+    const known = catalogEntry(job.model.id);
+    const model: ModelSpec = {
+      id: job.model.id,
+      dtype: (['q8', 'fp32', 'fp16'] as const).find((d) => d === job.model.dtype) ?? 'q8',
+      dims: job.model.dims,
+      label: known?.label ?? job.model.label,
+    };
+    await this.start(job.personaId, model);
+  }
+
+  /**
+   * retrieve(personaId, query, {k}) for other managers (the chat): the pairs, memories and turns most
+   * relevant to a message, or null when the persona has no vectors yet. Touches no UI state.
+   */
+  async retrieve(personaId: string, query: string, options: RetrieveOptions = {}): Promise<Result<Retrieval | null>> {
+    try {
+      return await this.#client.api.retrieve({ personaId, query, source: $state.snapshot(this.settings.source), options });
+    } catch (error) {
+      return crashed(error);
+    }
+  }
+
+  /** Latest-wins: an older query's answer is dropped when a newer one was asked meanwhile. */
+  async search(personaId: string, query: string, k = 5): Promise<void> {
+    const text = query.trim();
+    if (text === '') return;
+    const seq = ++this.#searchSeq;
+    this.searching = true;
+    this.searchError = null;
+    let outcome: Result<Retrieval | null>;
+    try {
+      outcome = await this.#client.api.retrieve({ personaId, query: text, source: $state.snapshot(this.settings.source), options: { k } });
+    } catch (error) {
+      outcome = crashed(error);
+    }
+    if (seq !== this.#searchSeq) return;
+    this.searching = false;
+    if (!outcome.ok) this.searchError = outcome.error;
+    else this.results = outcome.value;
+  }
+
+  /** Drops the worker (e.g. before a wipe, so it holds no database connection and writes nothing more). */
+  shutdown(): void {
+    this.#client.cancel();
+    this.#cancel?.();
+    this.#cancel = null;
+    this.run = null;
+  }
+
+  /** The job's vectors were made with another model than the one chosen now. */
+  modelChanged(job: EmbedJobRow): boolean {
+    return job.modelId !== modelKey(this.settings.model);
+  }
+
+  async #probe(): Promise<void> {
+    if (this.backend !== null) return;
+    try {
+      this.backend = (await this.#client.api.capabilities()).choice;
+    } catch {
+      // A crashed worker here only means no backend line in the panel.
+    }
+  }
+}
+
+let shared: EmbedManager | undefined;
+
+/** The page's embedding manager (created on first use). */
+export function embeddings(): EmbedManager {
+  shared ??= new EmbedManager();
+  return shared;
+}

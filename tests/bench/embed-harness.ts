@@ -1,0 +1,52 @@
+// Drives the benchmark page in real Chromium: a Vite dev server (this project's config, test models at
+// /models/ from ../shared/models) on a private port, the system Chromium with the e2e flags, and a typed
+// handle on the page's benchmark worker. Everything stops in `close()`.
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { createServer, type ViteDevServer } from 'vite';
+import { launchOptions } from '../e2e/browser';
+
+export const MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface Harness {
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openBenchPage(port = 4191): Promise<Harness> {
+  // Read by vite.config.ts's test-model plugin when the config loads below.
+  process.env['PERSONAYOU_TEST_MODELS'] = MODELS;
+  const server: ViteDevServer = await createServer({
+    root: ROOT,
+    logLevel: process.env['BENCH_VITE_LOG'] === '1' ? 'info' : 'error',
+    // No watching and no HMR: files edited meanwhile must not reload the page mid-measurement.
+    server: { port, strictPort: true, host: '127.0.0.1', hmr: false, watch: null },
+    // Scan the bench page and its worker up front: a dependency found late makes the dev server reload
+    // the page in the middle of a measurement.
+    optimizeDeps: { entries: ['tests/bench/embed-bench.html', 'tests/bench/embed-worker.ts'], include: ['comlink'] },
+  });
+  await server.listen();
+  let browser: Browser | undefined;
+  try {
+    browser = await chromium.launch({ ...launchOptions(), headless: true });
+    const page = await browser.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') process.stderr.write(`[page] ${m.text()}\n`);
+    });
+    await page.goto(`http://127.0.0.1:${port}/tests/bench/embed-bench.html`);
+    await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
+    const opened = browser;
+    return {
+      page,
+      async close() {
+        await opened.close();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    await browser?.close();
+    await server.close();
+    throw error;
+  }
+}

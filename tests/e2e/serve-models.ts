@@ -1,0 +1,89 @@
+// Test-only Vite plugin: serves a folder of test models at /models/ from the preview (and dev) server,
+// enabled by PERSONAYOU_TEST_MODELS (set by playwright.config.ts). Several folders may be given, separated
+// by the path delimiter (`:`): they are overlaid, the first that has a file answers (generated test
+// weights in tests/.models sit beside the shared configs). Paths are resolved inside each folder (no `..`
+// escape), and a missing file is a real 404: Vite's SPA fallback would answer index.html with 200.
+import { createReadStream, statSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { delimiter, extname, resolve, sep } from 'node:path';
+import type { Plugin } from 'vite';
+
+const TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.onnx': 'application/octet-stream',
+  '.txt': 'text/plain; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+};
+
+/** The file under `root` for a URL path below /models/, or null when the path leaves the folder. */
+export function resolveModelPath(root: string, urlPath: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (decoded.includes('\0')) return null;
+  const base = resolve(root);
+  const target = resolve(base, `.${decoded.startsWith('/') ? '' : '/'}${decoded}`);
+  return target === base || target.startsWith(base + sep) ? target : null;
+}
+
+function fileSize(path: string | null): number {
+  if (path === null) return -1;
+  try {
+    const stat = statSync(path);
+    return stat.isFile() ? stat.size : -1;
+  } catch {
+    return -1;
+  }
+}
+
+/** Connect-style middleware answering /models/... from the folders; every other URL goes to `next`. */
+export function modelsMiddleware(roots: readonly string[]) {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void): void => {
+    const url = req.url ?? '';
+    if (!url.startsWith('/models/')) return next();
+    const urlPath = url.slice('/models'.length).split('?')[0] ?? '';
+    let path: string | null = null;
+    let size = -1;
+    for (const root of roots) {
+      path = resolveModelPath(root, urlPath);
+      size = fileSize(path);
+      if (size >= 0) break;
+    }
+    if (path === null || size < 0) {
+      res.statusCode = 404;
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      res.end('Not found');
+      return;
+    }
+    res.statusCode = 200;
+    res.setHeader('Content-Type', TYPES[extname(path)] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', String(size));
+    if (req.method === 'HEAD') {
+      res.end();
+      return;
+    }
+    createReadStream(path).pipe(res);
+  };
+}
+
+/** `root`: the models folder(s) (../shared/models from the project). Null disables the plugin. */
+export function serveModels(root: string | undefined): Plugin | null {
+  if (root === undefined || root === '') return null;
+  const roots = root
+    .split(delimiter)
+    .filter((r) => r !== '')
+    .map((r) => resolve(r));
+  return {
+    name: 'personayou-test-models',
+    configureServer(server) {
+      server.middlewares.use(modelsMiddleware(roots));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(modelsMiddleware(roots));
+    },
+  };
+}
