@@ -1,0 +1,375 @@
+// Model state for the whole app: device capabilities, the catalog with availability and cache status,
+// the model source and custom models, loading with progress and Cancel, deleting cached models, and a
+// small "try it" stream. The one bridge between the UI and the llm worker; the chat screen uses
+// `engine` (an LlmEngine) and `ensureLoaded()` from here.
+// Invariants: one load at a time; streamed text reaches the UI at most once per animation frame.
+
+import type { CatalogEntry, CpuEntry, CustomModelInput, LlmModelSource, WebLlmEntry } from '../lib/llm/catalog';
+import { resolveSpec } from '../lib/llm/catalog';
+import {
+  assess,
+  gpuKind,
+  probeDevice,
+  recommend,
+  smallerAlternative,
+  summarize,
+  type Availability,
+  type CapabilitySummary,
+  type DeviceFacts,
+  type Recommendation,
+} from '../lib/llm/capabilities';
+import { customEntry } from '../lib/llm/catalog';
+import { customEntries, DEFAULT_LLM_SETTINGS, LLM_SETTINGS_KEY, parseLlmSettings, serializeLlmSettings, type LlmSettings } from '../lib/llm/settings';
+import type { ChatMessage, Generation, GenerationOptions, LlmEngine, LoadedModel, LoadProgress, ModelSpec } from '../lib/llm/types';
+import type { AppErrorData } from '../lib/rpc/app-error';
+import { LlmClient } from '../lib/rpc/llm-client';
+import type { Result } from '../lib/rpc/progress';
+import { readSetting, writeSetting } from '../lib/store/settings';
+import { formatBytes, formatEta, type ProgressView } from './format';
+
+export interface EntryView {
+  entry: CatalogEntry;
+  availability: Availability;
+  /** Null while unknown. */
+  cached: boolean | null;
+  recommended: boolean;
+  loaded: boolean;
+  selected: boolean;
+}
+
+/** Ask for persistent storage before downloads above this size (the browser may evict otherwise). */
+const PERSIST_ABOVE_BYTES = 50_000_000;
+
+/** Appends text to a target at most once per animation frame. */
+class FrameBuffer {
+  #pending = '';
+  #frame: number | null = null;
+  readonly #apply: (text: string) => void;
+
+  constructor(apply: (text: string) => void) {
+    this.#apply = apply;
+  }
+
+  push(text: string): void {
+    this.#pending += text;
+    this.#frame ??= requestAnimationFrame(() => this.flush());
+  }
+
+  flush(): void {
+    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    this.#frame = null;
+    if (this.#pending === '') return;
+    const text = this.#pending;
+    this.#pending = '';
+    this.#apply(text);
+  }
+}
+
+export function describeLoadProgress(progress: LoadProgress, label: string): ProgressView {
+  switch (progress.phase) {
+    case 'download': {
+      const parts: string[] = [];
+      parts.push(
+        progress.bytesTotal !== null
+          ? `${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`
+          : `${formatBytes(progress.bytesDone)}`,
+      );
+      parts.push(`${Math.floor(progress.fraction * 100)}%`);
+      if (progress.etaSeconds !== null) parts.push(formatEta(progress.etaSeconds));
+      if (progress.filesTotal !== undefined && progress.filesTotal > 1) parts.push(`file ${progress.filesDone ?? 0} of ${progress.filesTotal}`);
+      return { label: `Downloading ${label}`, fraction: progress.fraction, detail: parts.filter((p) => p !== '').join(' · ') };
+    }
+    case 'load': {
+      const files = progress.filesTotal !== undefined ? ` · part ${progress.filesDone ?? 0} of ${progress.filesTotal}` : '';
+      return { label: `Loading ${label} into memory`, fraction: progress.fraction, detail: `${Math.floor(progress.fraction * 100)}%${files}` };
+    }
+    case 'compile': {
+      const eta = progress.etaSeconds === null ? '' : ` · ${formatEta(progress.etaSeconds)}`;
+      return {
+        label: 'Preparing the graphics card (compiling shaders)',
+        fraction: progress.fraction,
+        detail: `${progress.done} of ${progress.total} · ${Math.floor(progress.fraction * 100)}%${eta}`,
+      };
+    }
+    case 'warm-up':
+      return { label: 'Warming up', fraction: null, detail: 'One tiny test reply, so your first message is not the slow one.' };
+  }
+}
+
+export class ModelManager {
+  facts = $state.raw<DeviceFacts | null>(null);
+  webllm = $state.raw<WebLlmEntry[]>([]);
+  cpu = $state.raw<CpuEntry[]>([]);
+  catalogReady = $state(false);
+  settings = $state.raw<LlmSettings>(DEFAULT_LLM_SETTINGS);
+  cached = $state.raw<Readonly<Record<string, boolean>>>({});
+
+  loadingId = $state<string | null>(null);
+  progress = $state.raw<LoadProgress | null>(null);
+  loaded = $state.raw<LoadedModel | null>(null);
+  error = $state.raw<AppErrorData | null>(null);
+  notice = $state<string | null>(null);
+
+  tryText = $state('');
+  tryTokens = $state(0);
+  trying = $state(false);
+  tryResult = $state.raw<Generation | null>(null);
+  tryError = $state.raw<AppErrorData | null>(null);
+
+  readonly #client = new LlmClient();
+  readonly #origin: string;
+  #loadAbort: AbortController | null = null;
+  #loading: Promise<void> = Promise.resolve();
+  #tryAbort: AbortController | null = null;
+  #starting: Promise<void> | null = null;
+
+  constructor(origin: string = globalThis.location?.origin ?? 'http://127.0.0.1') {
+    this.#origin = origin;
+    this.settings = parseLlmSettings(readSetting(LLM_SETTINGS_KEY), origin);
+  }
+
+  /** The engine the app generates with (the chat screen uses this). */
+  get engine(): LlmEngine {
+    return this.#client;
+  }
+
+  get summary(): CapabilitySummary | null {
+    return this.facts === null ? null : summarize(this.facts);
+  }
+
+  get customs(): CatalogEntry[] {
+    return customEntries(this.settings, this.#origin);
+  }
+
+  get entries(): CatalogEntry[] {
+    return [...this.cpu, ...this.webllm, ...this.customs];
+  }
+
+  get recommendation(): Recommendation | null {
+    if (this.facts === null || !this.catalogReady) return null;
+    return recommend(this.entries, this.facts, this.cached);
+  }
+
+  get views(): EntryView[] {
+    const facts = this.facts;
+    const recommended = this.recommendation?.id;
+    return this.entries.map((entry) => {
+      const cached = this.cached[entry.id] ?? null;
+      return {
+        entry,
+        availability: facts === null ? { status: 'ok', reasons: [] } : assess(entry, facts, cached === true),
+        cached,
+        recommended: entry.id === recommended,
+        loaded: this.loaded?.id === entry.id,
+        selected: this.settings.selectedId === entry.id,
+      };
+    });
+  }
+
+  get busy(): boolean {
+    return this.loadingId !== null;
+  }
+
+  /** Probes the device and fetches the catalog and cache status (once; later calls share the first). */
+  start(): Promise<void> {
+    this.#starting ??= this.#start();
+    return this.#starting;
+  }
+
+  async #start(): Promise<void> {
+    const [facts, catalog] = await Promise.all([probeDevice(), this.#client.catalog().catch(() => ({ webllm: [], cpu: [] }))]);
+    this.facts = facts;
+    this.webllm = catalog.webllm;
+    this.cpu = catalog.cpu;
+    this.catalogReady = true;
+    this.loaded = this.#client.loaded;
+    await this.refreshCache();
+  }
+
+  spec(entry: CatalogEntry): ModelSpec {
+    const smaller = this.facts === null ? null : smallerAlternative(entry, this.entries, this.facts);
+    return resolveSpec(entry, this.settings.source, this.#origin, {
+      basePath: import.meta.env.BASE_URL,
+      ...(smaller === null ? {} : { smallerModel: { id: smaller.id, label: smaller.label } }),
+    });
+  }
+
+  async refreshCache(): Promise<void> {
+    const entries = this.entries;
+    try {
+      const status = await this.#client.cached(entries.map((e) => this.spec(e)));
+      const next: Record<string, boolean> = {};
+      entries.forEach((e, i) => (next[e.id] = status[i] ?? false));
+      this.cached = next;
+    } catch {
+      // Cache status is a nicety: the list still works without badges.
+    }
+  }
+
+  #save(settings: LlmSettings): void {
+    this.settings = settings;
+    if (!writeSetting(LLM_SETTINGS_KEY, serializeLlmSettings(settings))) {
+      this.notice = 'Model settings could not be saved in this browser; they apply until the page is closed.';
+    }
+  }
+
+  async setSource(source: LlmModelSource): Promise<void> {
+    this.#save({ ...this.settings, source });
+    await this.refreshCache();
+  }
+
+  /** Adds a custom model; returns an error sentence or null. */
+  addCustom(input: CustomModelInput): string | null {
+    const result = customEntry(input, this.#origin);
+    if (!result.ok) return result.message;
+    if (this.customs.some((e) => e.id === result.entry.id)) return null;
+    this.#save({ ...this.settings, customModels: [...this.settings.customModels, input] });
+    void this.refreshCache();
+    return null;
+  }
+
+  removeCustom(id: string): void {
+    const keep = this.settings.customModels.filter((input) => {
+      const r = customEntry(input, this.#origin);
+      return !r.ok || r.entry.id !== id;
+    });
+    this.#save({ ...this.settings, customModels: keep, selectedId: this.settings.selectedId === id ? null : this.settings.selectedId });
+  }
+
+  async #requestPersistence(entry: CatalogEntry): Promise<void> {
+    if (this.cached[entry.id] === true || (entry.downloadBytes < PERSIST_ABOVE_BYTES && !entry.custom)) return;
+    if (this.facts?.persisted === true) return;
+    try {
+      const persisted = await navigator.storage?.persist?.();
+      if (this.facts !== null && persisted !== undefined) this.facts = { ...this.facts, persisted };
+    } catch {
+      // Not granted: the download still works; the browser may evict it under storage pressure.
+    }
+  }
+
+  /** Loads a model (replacing the loaded one). Resolves when ready, failed or cancelled. */
+  async load(id: string): Promise<Result<LoadedModel>> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry === undefined) {
+      const error = { name: 'AppError', code: 'model-not-found', message: 'That model is not in the list any more.' };
+      this.error = error;
+      return { ok: false, error };
+    }
+    // A newer load replaces a running one; wait until the old one has let go of its worker.
+    this.#loadAbort?.abort();
+    await this.#loading;
+    const abort = new AbortController();
+    this.#loadAbort = abort;
+    this.error = null;
+    this.notice = null;
+    this.loadingId = id;
+    this.progress = null;
+    this.loaded = null;
+    await this.#requestPersistence(entry);
+    // On an emulated GPU a warm-up reply costs as much as a real one (tens of seconds): skip it there.
+    const softwareGpu = entry.engine === 'webllm' && this.facts !== null && gpuKind(this.facts.gpu) !== 'real';
+    const loading = this.#client.load(this.spec(entry), {
+      signal: abort.signal,
+      warmUp: !softwareGpu,
+      onProgress: (p) => (this.progress = p),
+    });
+    this.#loading = loading.then(() => undefined);
+    const result = await loading;
+    if (this.#loadAbort !== abort) return result; // superseded by a newer load
+    this.#loadAbort = null;
+    this.loadingId = null;
+    this.progress = null;
+    if (result.ok) {
+      this.loaded = result.value;
+      this.#save({ ...this.settings, selectedId: id });
+      this.cached = { ...this.cached, [id]: true };
+      void this.refreshCache();
+    } else if (result.error.code === 'aborted') {
+      this.notice = result.error.message;
+    } else {
+      this.error = result.error;
+    }
+    return result;
+  }
+
+  cancelLoad(): void {
+    this.#loadAbort?.abort();
+  }
+
+  /** Loads the selected model unless it is loaded already (for the chat screen). */
+  async ensureLoaded(): Promise<Result<LoadedModel>> {
+    await this.start();
+    if (this.loaded !== null && this.loaded.id === this.settings.selectedId) return { ok: true, value: this.loaded };
+    const id = this.settings.selectedId ?? this.recommendation?.id ?? null;
+    if (id === null) {
+      return { ok: false, error: { name: 'AppError', code: 'no-model-loaded', message: 'No model is chosen yet. Pick one on the Models screen.' } };
+    }
+    return this.load(id);
+  }
+
+  async deleteCached(id: string): Promise<void> {
+    const entry = this.entries.find((e) => e.id === id);
+    if (entry === undefined) return;
+    this.error = null;
+    try {
+      await this.#client.deleteCached(this.spec(entry));
+      if (this.loaded?.id === id) this.loaded = null;
+      this.notice = `${entry.label} was deleted from this device.`;
+    } catch (error) {
+      this.error = { name: 'AppError', code: 'cache-delete-failed', message: `Could not delete ${entry.label}: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    await this.refreshCache();
+  }
+
+  async unload(): Promise<void> {
+    await this.#client.unload();
+    this.loaded = null;
+  }
+
+  /** Streams a reply to one prompt through the loaded model (the Models screen's "try it" box). */
+  async tryIt(prompt: string, options: GenerationOptions = {}, system = ''): Promise<void> {
+    if (this.loaded === null || this.trying || prompt.trim() === '') return;
+    this.trying = true;
+    this.tryText = '';
+    this.tryTokens = 0;
+    this.tryResult = null;
+    this.tryError = null;
+    const abort = new AbortController();
+    this.#tryAbort = abort;
+    const frame = new FrameBuffer((text) => (this.tryText += text));
+    // Without a system prompt the model's own default applies (Qwen's is ~30 tokens).
+    const messages: ChatMessage[] = [
+      ...(system.trim() === '' ? [] : [{ role: 'system' as const, content: system.trim() }]),
+      { role: 'user', content: prompt.trim() },
+    ];
+    const result = await this.#client.generate(messages, {
+      ...options,
+      signal: abort.signal,
+      onDelta: (delta, tokens) => {
+        frame.push(delta);
+        this.tryTokens = tokens;
+      },
+    });
+    frame.flush();
+    this.#tryAbort = null;
+    this.trying = false;
+    if (result.ok) {
+      this.tryText = result.value.text || this.tryText;
+      this.tryTokens = result.value.completionTokens;
+      this.tryResult = result.value;
+    } else {
+      this.tryError = result.error;
+      if (this.#client.loaded === null) this.loaded = null;
+    }
+  }
+
+  stopTry(): void {
+    this.#tryAbort?.abort();
+  }
+
+  shutdown(): void {
+    this.#loadAbort?.abort();
+    this.#tryAbort?.abort();
+    this.#client.shutdown();
+  }
+}
