@@ -1,0 +1,44 @@
+// App side of the share target: the service worker opened `#/import?shared=<id>`; this turns that launch
+// into files for the import manager (the same flow as the file picker) or an error a person can act on.
+// Invariants: the `?shared=` part is removed from the address at once (a reload must not import again),
+// and the shared files leave the inbox as soon as they are taken.
+
+import type { AppErrorData } from '../lib/rpc/app-error';
+import type { Result } from '../lib/rpc/progress';
+import { parseShareHash, takeShare, type ShareOutcome } from './share-inbox';
+
+/**
+ * Reads a share launch from the address and rewrites it to plain `#/import` before the router reads it.
+ * Call once, before the router starts.
+ */
+export function consumeShareLaunch(): ShareOutcome | null {
+  const outcome = parseShareHash(window.location.hash);
+  if (outcome !== null) history.replaceState(history.state, '', '#/import');
+  return outcome;
+}
+
+function shareError(code: string, message: string): Result<never> {
+  const error: AppErrorData = { name: 'AppError', code, message };
+  return { ok: false, error };
+}
+
+/** The shared files, taken out of the inbox. */
+export async function sharedFiles(outcome: ShareOutcome): Promise<Result<File[]>> {
+  if (outcome.kind === 'empty') {
+    return shareError('share-empty', 'Nothing importable was shared. Share the chat export file (.txt or .zip) itself.');
+  }
+  if (outcome.kind === 'failed') {
+    return shareError(
+      'share-failed',
+      'The shared file could not be received (the share was cut off or the device is out of space). Try again, or choose the file here.',
+    );
+  }
+  const files = typeof caches === 'undefined' ? null : await takeShare(caches, window.location.origin, outcome.id);
+  if (files === null) {
+    return shareError(
+      'share-gone',
+      'The shared file is no longer waiting here (it was already imported or the data was wiped). Share it again, or choose the file here.',
+    );
+  }
+  return { ok: true, value: files };
+}
