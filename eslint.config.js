@@ -5,10 +5,38 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import ts from 'typescript-eslint';
 
-const engine = (name, owner) => ({
-  name,
-  message: `Only ${owner} may import ${name} (one adapter per engine).`,
-});
+// Each engine has exactly one adapter: the files (or folders) allowed to import it, relative to the repo.
+const ENGINE_OWNERS = {
+  dexie: ['src/lib/store/'],
+  jszip: ['src/lib/ingest/zip.ts'],
+  papaparse: ['src/lib/ingest/csv.ts'],
+  'voy-search': ['src/lib/search/'],
+  '@huggingface/transformers': ['src/lib/embed/', 'src/lib/llm/cpu-engine.ts'],
+  '@mlc-ai/web-llm': ['src/lib/llm/webllm-engine.ts'],
+};
+
+/** Reports an import (static, dynamic or type-only) of an engine from a file that is not its adapter. */
+const engineOwners = {
+  meta: { type: 'problem', schema: [] },
+  create(context) {
+    const file = context.filename.slice(import.meta.dirname.length + 1).replaceAll('\\', '/');
+    const check = (node, source) => {
+      if (typeof source !== 'string') return;
+      const engine = Object.keys(ENGINE_OWNERS).find((name) => source === name || source.startsWith(`${name}/`));
+      if (engine === undefined) return;
+      const owners = ENGINE_OWNERS[engine];
+      if (owners.some((owner) => (owner.endsWith('/') ? file.startsWith(owner) : file === owner))) return;
+      context.report({ node, message: `Only ${owners.join(' and ')} may import ${engine} (one adapter per engine).` });
+    };
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ImportExpression: (node) => check(node, node.source.type === 'Literal' ? node.source.value : undefined),
+      ExportNamedDeclaration: (node) => check(node, node.source?.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      TSImportType: (node) => check(node, node.argument?.literal?.value ?? node.argument?.value),
+    };
+  },
+};
 
 export default ts.config(
   { ignores: ['dist/', 'dev-dist/', 'node_modules/', 'test-results/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/'] },
@@ -41,27 +69,8 @@ export default ts.config(
   },
   {
     files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'],
-    ignores: ['src/lib/store/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [engine('dexie', 'src/lib/store')] }] },
-  },
-  {
-    files: ['src/**/*.ts', 'src/**/*.svelte', 'workers/**/*.ts'],
-    ignores: ['src/lib/ingest/zip.ts', 'src/lib/ingest/csv.ts', 'src/lib/store/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            engine('dexie', 'src/lib/store'),
-            engine('jszip', 'src/lib/ingest/zip.ts'),
-            engine('papaparse', 'src/lib/ingest/csv.ts'),
-            engine('voy-search', 'src/lib/search'),
-            engine('@huggingface/transformers', 'src/lib/embed'),
-            engine('@mlc-ai/web-llm', 'src/lib/llm'),
-          ],
-        },
-      ],
-    },
+    plugins: { boundaries: { rules: { 'engine-owners': engineOwners } } },
+    rules: { 'boundaries/engine-owners': 'error' },
   },
   {
     // Components render and delegate: they reach lib/ for types only, everything else goes through app/.

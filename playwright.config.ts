@@ -1,6 +1,7 @@
 // End-to-end tests: the production build served by `vite preview`, driven in real Chromium.
 // 127.0.0.1 rather than localhost: some libraries refuse to cache responses from "localhost" URLs.
 import { defineConfig } from '@playwright/test';
+import { delimiter } from 'node:path';
 import { launchOptions } from './tests/e2e/browser';
 
 const PORT = 4173;
@@ -8,6 +9,8 @@ const PORT = 4173;
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
+  // Generates the WebLLM test weights into tests/.models/ when they are missing.
+  globalSetup: './tests/e2e/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 20_000 },
   fullyParallel: false,
@@ -21,7 +24,10 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
+    // The shared test models (real tokenizers, random weights) are served at /models/ for the embed tests,
+    // overlaid with the generated WebLLM weights of tests/.models (global-setup.ts).
     command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    env: { PERSONAYOU_TEST_MODELS: ['../shared/models', 'tests/.models'].join(delimiter) },
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

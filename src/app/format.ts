@@ -83,6 +83,14 @@ export function describeProgress(progress: ImportProgress, elapsedMs: number): P
         detail: `${formatCount(progress.items)} messages · ${Math.round(fraction * 100)}% · ${formatCount(rate)} messages/s · ${eta(fraction)}`,
       };
     }
+    case 'build': {
+      const steps = { profile: 'Measuring the writing style', pairs: 'Finding reply pairs', memories: 'Collecting memories', save: 'Saving the persona' };
+      return {
+        label: steps[progress.step],
+        fraction: progress.total > 0 ? progress.done / progress.total : null,
+        detail: `step ${Math.min(progress.done + 1, progress.total)} of ${progress.total}`,
+      };
+    }
     case 'write':
     case 'turns': {
       const fraction = progress.total > 0 ? progress.done / progress.total : 1;
@@ -94,4 +102,10 @@ export function describeProgress(progress: ImportProgress, elapsedMs: number): P
       };
     }
   }
+}
+
+/** The device's current local wall-clock time in the stored timestamp form (`2024-05-04T14:59:00`). */
+export function localNowTs(now: Date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
 }

@@ -2,6 +2,7 @@
 // IndexedDB), and the actions on them. Rebuild runs in the ingest worker, like the build after import.
 
 import type { MemoryItem, MemoryType } from '../lib/persona/types';
+import { localNowTs } from './format';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
 import type { ImportProgress } from '../lib/rpc/progress';
@@ -68,7 +69,8 @@ export class PersonaDetail {
   }
 
   async addMemory(memory: NewMemory, lastTs: string | null): Promise<void> {
-    const now = lastTs ?? new Date().toISOString().slice(0, 19);
+    // A hand-added memory is dated at the end of the persona's history when there is one, else now.
+    const now = lastTs ?? localNowTs();
     const item: Omit<MemoryItem, 'id' | 'origin'> = {
       type: memory.type,
       text: memory.text.trim(),

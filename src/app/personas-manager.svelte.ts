@@ -14,6 +14,7 @@ import {
   type PendingImport,
   type PersonaRow,
   type SourceRow,
+  type WipeOptions,
 } from '../lib/store/index';
 
 export class PersonasManager {
@@ -70,9 +71,9 @@ export class PersonasManager {
     return countMessages(openDb(), id);
   }
 
-  async wipe(): Promise<void> {
+  async wipe(options: WipeOptions = {}): Promise<void> {
     this.stop();
-    await wipeEverything(openDb());
+    await wipeEverything(openDb(), options);
     this.list = [];
     // Nothing may reopen (and so recreate) the database until the person starts again: a reload does that.
     this.wiped = true;

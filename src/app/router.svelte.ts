@@ -1,11 +1,12 @@
-// Hash routing: #/ (personas), #/import, #/persona/<id>. The hash keeps the app working from any
+// Hash routing: #/ (personas), #/import, #/persona/<id>, #/models. The hash keeps the app working from any
 // static host and offline, with no server-side routes.
 
-export type Route = { name: 'home' } | { name: 'import' } | { name: 'persona'; id: string };
+export type Route = { name: 'home' } | { name: 'import' } | { name: 'models' } | { name: 'persona'; id: string };
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/import') return { name: 'import' };
+  if (path === '/models') return { name: 'models' };
   const persona = /^\/persona\/([^/]+)$/.exec(path);
   if (persona?.[1] !== undefined) return { name: 'persona', id: decodeURIComponent(persona[1]) };
   return { name: 'home' };
@@ -24,6 +25,12 @@ export class Router {
 
   go(route: Route): void {
     window.location.hash =
-      route.name === 'home' ? '#/' : route.name === 'import' ? '#/import' : `#/persona/${encodeURIComponent(route.id)}`;
+      route.name === 'home'
+        ? '#/'
+        : route.name === 'import'
+          ? '#/import'
+          : route.name === 'models'
+            ? '#/models'
+            : `#/persona/${encodeURIComponent(route.id)}`;
   }
 }

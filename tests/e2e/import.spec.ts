@@ -30,6 +30,7 @@ test('a WhatsApp .zip and a .txt become personas with the right counts', async (
     await page.getByRole('button', { name: 'Open persona' }).click();
     await expect(page.getByTestId('stat-person')).toHaveText(String(expected.authors[person]));
     await expect(page.getByTestId('stat-all')).toHaveText(String(expected.messages + expected.system));
+    await page.getByRole('tab', { name: 'Messages' }).click();
     await expect(page.getByTestId('message-browser').getByRole('listitem').first()).toBeVisible();
   }
   await page.goto('/#/');

@@ -20,6 +20,7 @@ import {
   type SourceWrite,
   type TurnRow,
 } from '../store/index';
+import { buildPersona } from './build-persona';
 import { guessSelf, participantsOf, type Participant } from './participants';
 import { readFileBytes } from './read-file';
 
@@ -78,6 +79,8 @@ export interface CommitResult {
   displayName: string;
   added: number;
   alreadyStored: number;
+  /** The messages landed but building the profile/pairs/memories failed (the persona view offers Rebuild). */
+  buildError?: AppErrorData;
 }
 
 /** Consecutive bubbles of one author closer than this form one turn. */
@@ -258,6 +261,14 @@ export function createIngestApi(openDb: () => PersonaDb) {
         throw error;
       }
       parsed = [];
+      let buildError: AppErrorData | undefined;
+      if (outcome.added > 0) {
+        try {
+          await buildPersona(db, outcome.personaId, (p) => report(p, p.phase === 'build' && p.done === p.total));
+        } catch (error) {
+          buildError = toErrorData(error);
+        }
+      }
       return {
         ok: true,
         value: {
@@ -265,6 +276,7 @@ export function createIngestApi(openDb: () => PersonaDb) {
           displayName: outcome.persona.displayName,
           added: outcome.added,
           alreadyStored: outcome.alreadyStored,
+          ...(buildError === undefined ? {} : { buildError }),
         },
       };
     } catch (error) {
@@ -276,7 +288,17 @@ export function createIngestApi(openDb: () => PersonaDb) {
     parsed = [];
   }
 
-  return { analyze, commit, discard };
+  /** Recomputes profile, pairs and memories of a persona from its stored messages. */
+  async function rebuild(personaId: string, onProgress: (progress: ImportProgress) => void): Promise<Result<null>> {
+    try {
+      await buildPersona(openDb(), personaId, throttle(onProgress, 80));
+      return { ok: true, value: null };
+    } catch (error) {
+      return { ok: false, error: toErrorData(error) };
+    }
+  }
+
+  return { analyze, commit, discard, rebuild };
 }
 
 export type IngestApi = ReturnType<typeof createIngestApi>;

@@ -16,7 +16,8 @@ export type ImportProgress =
       items: number;
     }
   | { phase: 'write'; done: number; total: number }
-  | { phase: 'turns'; done: number; total: number };
+  | { phase: 'turns'; done: number; total: number }
+  | { phase: 'build'; step: 'profile' | 'pairs' | 'memories' | 'save'; done: number; total: number };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
 

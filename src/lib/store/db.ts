@@ -15,6 +15,7 @@ import {
   type SourceRow,
   type TurnRow,
   type VectorRow,
+  type EmbedJobRow,
 } from './schema';
 
 export class PersonaDb extends Dexie {
@@ -28,6 +29,7 @@ export class PersonaDb extends Dexie {
   memories!: Dexie.Table<MemoryRow, [string, string]>;
   snapshots!: EntityTable<SnapshotRow, 'id'>;
   vectors!: Dexie.Table<VectorRow, [string, string, string, string]>;
+  embedJobs!: EntityTable<EmbedJobRow, 'personaId'>;
 
   constructor(options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(DB_NAME, options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange });
@@ -45,6 +47,7 @@ export class PersonaDb extends Dexie {
       memories: '[personaId+id], personaId, [personaId+type]',
       snapshots: 'id, personaId',
       vectors: '[personaId+modelId+kind+refId], personaId, [personaId+modelId]',
+      embedJobs: 'personaId',
     });
   }
 }

@@ -3,7 +3,8 @@
 
 import { Dexie, liveQuery, type Observable } from 'dexie';
 import type { PersonaDb } from './db';
-import type { MessageRow, PersonaRow, SourceRow } from './schema';
+import { forgottenMemoriesKey } from './persona-data';
+import type { MessageRow, PersonaRow, SourceRow, TurnRow } from './schema';
 
 export function watchPersonas(db: PersonaDb): Observable<PersonaRow[]> {
   return liveQuery(() => db.personas.orderBy('createdAt').reverse().toArray());
@@ -46,15 +47,44 @@ export function pageMessages(db: PersonaDb, personaId: string, offset: number, l
     .toArray();
 }
 
+export function getPersona(db: PersonaDb, personaId: string): Promise<PersonaRow | undefined> {
+  return db.personas.get(personaId);
+}
+
+/** All of a persona's messages / turns in timeline order (the persona builder reads them whole). */
+export function listMessages(db: PersonaDb, personaId: string): Promise<MessageRow[]> {
+  return db.messages
+    .where('[personaId+sortKey]')
+    .between([personaId, Dexie.minKey], [personaId, Dexie.maxKey])
+    .toArray();
+}
+
+export function listTurns(db: PersonaDb, personaId: string): Promise<TurnRow[]> {
+  return db.turns
+    .where('[personaId+seq]')
+    .between([personaId, Dexie.minKey], [personaId, Dexie.maxKey])
+    .toArray();
+}
+
+/** The messages behind a memory or pair ("why"), in the order of the ids, missing ones skipped. */
+export async function getMessages(db: PersonaDb, personaId: string, ids: readonly string[]): Promise<MessageRow[]> {
+  const rows = await db.messages.bulkGet(ids.map((id): [string, string] => [personaId, id]));
+  return rows.filter((row): row is MessageRow => row !== undefined);
+}
+
 export function countMessages(db: PersonaDb, personaId: string): Promise<number> {
   return db.messages.where('personaId').equals(personaId).count();
 }
 
 export async function deletePersona(db: PersonaDb, personaId: string): Promise<void> {
-  await db.transaction('rw', [db.personas, db.sources, db.messages, db.turns], async () => {
-    await db.messages.where('personaId').equals(personaId).delete();
-    await db.turns.where('personaId').equals(personaId).delete();
-    await db.sources.where('personaId').equals(personaId).delete();
+  const owned = [db.personas, db.sources, db.messages, db.turns, db.profiles, db.pairs, db.memories, db.snapshots, db.vectors];
+  await db.transaction('rw', [...owned, db.embedJobs, db.meta], async () => {
+    for (const table of [db.sources, db.messages, db.turns, db.pairs, db.memories, db.snapshots, db.vectors]) {
+      await table.where('personaId').equals(personaId).delete();
+    }
+    await db.profiles.delete(personaId);
+    await db.embedJobs.delete(personaId);
+    await db.meta.delete(forgottenMemoriesKey(personaId));
     await db.personas.delete(personaId);
   });
 }

@@ -22,6 +22,9 @@ export interface PersonaRow {
   counts: { personMessages: number; allMessages: number; turns: number; sources: number };
   firstTs: string | null;
   lastTs: string | null;
+  /** Version of the persona builder (profile, pairs, memories) that last ran, and when. */
+  builderVersion?: number;
+  builtAt?: number;
 }
 
 export interface SourceRow {
@@ -82,7 +85,13 @@ export interface ProfileRow {
 
 export type PairRow = ReplyPair & { personaId: string };
 
-export type MemoryRow = MemoryItem & { personaId: string; createdAt: number; updatedAt: number };
+export type MemoryRow = MemoryItem & {
+  personaId: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Set once the user changed the item: rebuilds then leave it alone. */
+  userEdited?: boolean;
+};
 
 /** A named copy of what shapes a persona (profile, memories, settings) that can be restored. */
 export interface SnapshotRow {
@@ -100,8 +109,35 @@ export type VectorKind = 'pair' | 'turn' | 'memory';
 
 export interface VectorRow {
   personaId: string;
+  /** Which model (and weight type) made the vector: `modelKey()` of src/lib/embed/models. */
   modelId: string;
   kind: VectorKind;
   refId: string;
+  /**
+   * Hash of the exact text embedded: a changed text (turns are rebuilt per import) is re-embedded.
+   * Absent means unknown, which counts as changed.
+   */
+  textHash?: string;
+  /** Unit length (mean pooling + normalization), so a dot product is the cosine similarity. */
   vector: Float32Array;
+}
+
+/** One persona's embedding job: written per batch by the embed worker, observed by the UI. */
+export interface EmbedJobRow {
+  personaId: string;
+  modelId: string;
+  /** Everything needed to load the same model again for queries (a ModelSpec of src/lib/embed/models). */
+  model: { id: string; dtype: string; dims: number | null; label: string };
+  /** `running` after a reload means the tab closed mid-way: the app resumes it. */
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  done: number;
+  total: number;
+  startedAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  /** The persona's `updatedAt`/`builtAt` when the job planned its work: newer data means stale vectors. */
+  sourceStamp: string;
+  backend: 'wasm' | 'webgpu' | null;
+  batchSize: number | null;
+  error: string | null;
 }

@@ -1,12 +1,26 @@
 // "Wipe everything": deletes every IndexedDB database of this origin (ours and the libraries'), Cache
 // Storage, the origin private file system, and local/session storage. Clearing the site's data in the
-// browser settings does the same.
+// browser settings does the same. The person may keep downloaded models (they hold no personal data).
 
 import { Dexie } from 'dexie';
 import type { PersonaDb } from './db';
 import { DB_NAME } from './schema';
 
-export async function wipeEverything(db: PersonaDb | undefined): Promise<string[]> {
+/**
+ * Caches (and, if web-llm is configured for IndexedDB, databases) that hold downloaded model files and
+ * nothing personal: transformers.js' 'transformers-cache' and web-llm's 'webllm/model|config|wasm'.
+ */
+export function isModelStorage(name: string): boolean {
+  return name === 'transformers-cache' || name.startsWith('webllm/');
+}
+
+export interface WipeOptions {
+  /** Keep downloaded models (see isModelStorage) so they need not be downloaded again. */
+  keepModels?: boolean;
+}
+
+export async function wipeEverything(db: PersonaDb | undefined, options: WipeOptions = {}): Promise<string[]> {
+  const keep = (name: string): boolean => options.keepModels === true && isModelStorage(name);
   db?.close();
   const names = new Set<string>([DB_NAME]);
   try {
@@ -15,9 +29,9 @@ export async function wipeEverything(db: PersonaDb | undefined): Promise<string[
   } catch {
     // indexedDB.databases() is missing in some browsers; our own database is still deleted below.
   }
-  for (const name of names) await Dexie.delete(name);
+  for (const name of names) if (!keep(name)) await Dexie.delete(name);
   if (typeof caches !== 'undefined') {
-    for (const key of await caches.keys()) await caches.delete(key);
+    for (const key of await caches.keys()) if (!keep(key)) await caches.delete(key);
   }
   try {
     const root = await navigator.storage.getDirectory();
@@ -32,5 +46,5 @@ export async function wipeEverything(db: PersonaDb | undefined): Promise<string[
   const pageStorages = globalThis as unknown as Record<string, { clear(): void } | undefined>;
   pageStorages['localStorage']?.clear();
   pageStorages['sessionStorage']?.clear();
-  return [...names];
+  return [...names].filter((name) => !keep(name));
 }
