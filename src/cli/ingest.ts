@@ -75,7 +75,7 @@ function write(chunk: string): Promise<void> {
  * 5 minutes. A UsageError when the person is not in the chat.
  */
 async function styleProfileOf(result: ParseResult, person: string | undefined): Promise<StyleProfile> {
-  const { authorStats, buildTurns, messageIds } = await import('../lib/ingest/normalize');
+  const { authorStats, messageIds, turnsWithIds } = await import('../lib/ingest/normalize');
   const { createMasker } = await import('../lib/ingest/mask');
   const { computeStyleProfile } = await loadStyle();
   const stats = authorStats(result.items);
@@ -90,15 +90,7 @@ async function styleProfileOf(result: ParseResult, person: string | undefined): 
   const items = result.items.map((item) => (item.kind === 'message' ? { ...item, text: mask(item.text).text } : item));
   const ids = messageIds(result.items);
   const messages = items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
-  const turns = buildTurns(items, { maxGapMinutes: 5 }).turns.map((t) => ({
-    author: t.author,
-    startTs: t.startTs,
-    endTs: t.endTs,
-    text: t.text,
-    bubbles: t.bubbles,
-    messageIds: t.itemIndexes.map((i) => ids[i] ?? ''),
-  }));
-  return computeStyleProfile(messages, turns, name);
+  return computeStyleProfile(messages, turnsWithIds(items, ids, { maxGapMinutes: 5 }), name);
 }
 
 function humanSummary(path: string, result: ParseResult, summarize: typeof Ingest.summarize): string {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseExport } from '../../src/lib/ingest/index';
-import { authorStats, buildTurns, messageIds } from '../../src/lib/ingest/normalize';
+import { authorStats, turnsWithIds, messageIds } from '../../src/lib/ingest/normalize';
 import type { ParseResult } from '../../src/lib/ingest/types';
 import { extractMemories } from '../../src/lib/persona/memory';
 import { buildPairs } from '../../src/lib/persona/pairs';
@@ -19,15 +19,7 @@ function rows(result: ParseResult): { messages: MessageLike[]; turns: TurnLike[]
   // JSON round trip: ids as flat strings, like rows read back from IndexedDB.
   const ids = JSON.parse(JSON.stringify(messageIds(result.items))) as string[];
   const messages = result.items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
-  const turns = buildTurns(result.items, { maxGapMinutes: 5 }).turns.map((t) => ({
-    author: t.author,
-    startTs: t.startTs,
-    endTs: t.endTs,
-    text: t.text,
-    bubbles: t.bubbles,
-    messageIds: t.itemIndexes.map((i) => ids[i] ?? ''),
-  }));
-  return { messages, turns };
+  return { messages, turns: turnsWithIds(result.items, ids, { maxGapMinutes: 5 }) };
 }
 
 async function parseFile(path: string): Promise<ParseResult> {

@@ -4,7 +4,7 @@
 
 import { parseExport } from '../ingest/index';
 import { ImportError } from '../ingest/errors';
-import { buildTurns, chatFingerprint, messageIds } from '../ingest/normalize';
+import { chatFingerprint, messageIds, turnsWithIds } from '../ingest/normalize';
 import { createMasker } from '../ingest/mask';
 import type { DateOrder, ParseResult, ParsedItem, SourceFormat } from '../ingest/types';
 import { AppError, type AppErrorData } from '../rpc/app-error';
@@ -102,16 +102,8 @@ function itemsOfRows(rows: readonly MessageRow[]): ParsedItem[] {
 }
 
 export function turnsOf(rows: readonly MessageRow[]): Omit<TurnRow, 'personaId'>[] {
-  const { turns } = buildTurns(itemsOfRows(rows), { maxGapMinutes: TURN_GAP_MINUTES });
-  return turns.map((turn, seq) => ({
-    seq,
-    author: turn.author,
-    startTs: turn.startTs,
-    endTs: turn.endTs,
-    text: turn.text,
-    bubbles: turn.bubbles,
-    messageIds: turn.itemIndexes.map((i) => rows[i]?.id ?? ''),
-  }));
+  const turns = turnsWithIds(itemsOfRows(rows), rows.map((row) => row.id), { maxGapMinutes: TURN_GAP_MINUTES });
+  return turns.map((turn, seq) => ({ seq, ...turn }));
 }
 
 export function createIngestApi(openDb: () => PersonaDb) {

@@ -1,6 +1,7 @@
 // Who is in the picked exports: per participant counts and date range, merged across files by name.
-// Used by the "choose the person to clone" step; sorted by person items, most active first.
+// Used by the "choose the person to clone" step; most active first (ties: first to appear first).
 
+import { authorStats } from '../ingest/normalize';
 import type { ParseResult } from '../ingest/types';
 
 export interface Participant {
@@ -14,22 +15,13 @@ export interface Participant {
 }
 
 export function participantsOf(results: readonly ParseResult[]): Participant[] {
-  const byName = new Map<string, Participant>();
-  for (const result of results) {
-    for (const item of result.items) {
-      if (item.author === null) continue;
-      let entry = byName.get(item.author);
-      if (entry === undefined) {
-        entry = { name: item.author, items: 0, textMessages: 0, firstTs: item.ts, lastTs: item.ts };
-        byName.set(item.author, entry);
-      }
-      entry.items++;
-      if (item.kind === 'message') entry.textMessages++;
-      if (item.ts < entry.firstTs) entry.firstTs = item.ts;
-      if (item.ts > entry.lastTs) entry.lastTs = item.ts;
-    }
-  }
-  return [...byName.values()].sort((a, b) => b.items - a.items || a.name.localeCompare(b.name));
+  return authorStats(results.flatMap((result) => result.items)).map((s) => ({
+    name: s.author,
+    items: s.items,
+    textMessages: s.messages,
+    firstTs: s.firstTs,
+    lastTs: s.lastTs,
+  }));
 }
 
 /**

@@ -177,6 +177,32 @@ export function buildTurns(items: readonly ParsedItem[], options: BuildTurnsOpti
   return { turns, dropped };
 }
 
+/** A turn that names its bubbles by message id: how turns are stored and fed to the persona builder. */
+export interface IdentifiedTurn {
+  author: string;
+  startTs: string;
+  endTs: string;
+  text: string;
+  bubbles: number;
+  messageIds: string[];
+}
+
+/** `buildTurns` with each turn's bubbles named by `ids` (parallel to `items`) instead of indexes. */
+export function turnsWithIds(
+  items: readonly ParsedItem[],
+  ids: readonly string[],
+  options: BuildTurnsOptions = {},
+): IdentifiedTurn[] {
+  return buildTurns(items, options).turns.map((turn) => ({
+    author: turn.author,
+    startTs: turn.startTs,
+    endTs: turn.endTs,
+    text: turn.text,
+    bubbles: turn.bubbles,
+    messageIds: turn.itemIndexes.map((i) => ids[i] ?? ''),
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Authors
 
