@@ -16,6 +16,8 @@ import {
   type TurnRow,
   type VectorRow,
   type EmbedJobRow,
+  type ConversationRow,
+  type ChatMessageRow,
 } from './schema';
 
 export class PersonaDb extends Dexie {
@@ -30,6 +32,8 @@ export class PersonaDb extends Dexie {
   snapshots!: EntityTable<SnapshotRow, 'id'>;
   vectors!: Dexie.Table<VectorRow, [string, string, string, string]>;
   embedJobs!: EntityTable<EmbedJobRow, 'personaId'>;
+  conversations!: EntityTable<ConversationRow, 'id'>;
+  chatMessages!: Dexie.Table<ChatMessageRow, [string, number]>;
 
   constructor(options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(DB_NAME, options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange });
@@ -48,6 +52,11 @@ export class PersonaDb extends Dexie {
       snapshots: 'id, personaId',
       vectors: '[personaId+modelId+kind+refId], personaId, [personaId+modelId]',
       embedJobs: 'personaId',
+    });
+    // v3: chats with a persona (conversations and their messages).
+    this.version(3).stores({
+      conversations: 'id, personaId, updatedAt',
+      chatMessages: '[conversationId+seq], conversationId, personaId',
     });
   }
 }

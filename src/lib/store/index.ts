@@ -6,3 +6,4 @@ export { commitImport, type CommitOutcome, type CommitProgress, type PersonaTarg
 export { isModelStorage, wipeEverything, type WipeOptions } from './wipe';
 export { clearPendingImport, markImportStarted, takeInterruptedImport, type PendingImport } from './pending-import';
 export * from './persona-data';
+export * from './conversations';

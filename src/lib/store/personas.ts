@@ -78,8 +78,8 @@ export function countMessages(db: PersonaDb, personaId: string): Promise<number>
 
 export async function deletePersona(db: PersonaDb, personaId: string): Promise<void> {
   const owned = [db.personas, db.sources, db.messages, db.turns, db.profiles, db.pairs, db.memories, db.snapshots, db.vectors];
-  await db.transaction('rw', [...owned, db.embedJobs, db.meta], async () => {
-    for (const table of [db.sources, db.messages, db.turns, db.pairs, db.memories, db.snapshots, db.vectors]) {
+  await db.transaction('rw', [...owned, db.embedJobs, db.meta, db.conversations, db.chatMessages], async () => {
+    for (const table of [db.sources, db.messages, db.turns, db.pairs, db.memories, db.snapshots, db.vectors, db.conversations, db.chatMessages]) {
       await table.where('personaId').equals(personaId).delete();
     }
     await db.profiles.delete(personaId);

@@ -141,3 +141,45 @@ export interface EmbedJobRow {
   batchSize: number | null;
   error: string | null;
 }
+
+/** A chat with a persona (schema v3). `updatedAt` moves with every new message, for the list order. */
+export interface ConversationRow {
+  id: string;
+  personaId: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One section of the system prompt a reply was generated with (the "why this answer" panel). */
+export interface PromptSectionRow {
+  title: string;
+  text: string;
+  tokens: number;
+}
+
+/**
+ * `streaming` is only ever seen while a reply is being written; one found after a reload was cut off by
+ * the tab closing and is shown as stopped. `error` keeps what was streamed plus the reason.
+ */
+export type ChatMessageStatus = 'done' | 'streaming' | 'stopped' | 'error';
+
+export interface ChatMessageRow {
+  conversationId: string;
+  /** Position in the conversation, from 0; never reused while the message exists. */
+  seq: number;
+  personaId: string;
+  role: 'user' | 'assistant';
+  text: string;
+  status: ChatMessageStatus;
+  createdAt: number;
+  updatedAt: number;
+  /** Persona replies: the model that wrote it and what its prompt was made of. */
+  modelId?: string;
+  sections?: PromptSectionRow[];
+  usedExampleIds?: string[];
+  usedMemoryIds?: string[];
+  promptTokens?: number;
+  completionTokens?: number;
+  error?: string;
+}

@@ -1,0 +1,143 @@
+// Conversations with a persona and their messages (schema v3). Invariants: a message's `seq` is one more
+// than the conversation's last one, assigned inside the write transaction; every write to a message bumps
+// its conversation's `updatedAt`; deleting a conversation deletes its messages in the same transaction.
+
+import { Dexie, liveQuery, type Observable } from 'dexie';
+import type { PersonaDb } from './db';
+import type { StyleProfile } from '../persona/types';
+import type { ChatMessageRow, ConversationRow, MemoryRow, PairRow, PersonaRow } from './schema';
+
+export type NewChatMessage = Pick<ChatMessageRow, 'role' | 'text' | 'status'> &
+  Partial<Omit<ChatMessageRow, 'conversationId' | 'seq' | 'personaId' | 'role' | 'text' | 'status' | 'createdAt' | 'updatedAt'>>;
+
+export type ChatMessageChanges = Partial<Omit<ChatMessageRow, 'conversationId' | 'seq' | 'personaId' | 'role' | 'createdAt'>>;
+
+const DEFAULT_TITLE = 'New chat';
+
+function messagesOf(db: PersonaDb, conversationId: string) {
+  return db.chatMessages.where('[conversationId+seq]').between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey]);
+}
+
+/** A persona's conversations, most recently active first. */
+export async function listConversations(db: PersonaDb, personaId: string): Promise<ConversationRow[]> {
+  const rows = await db.conversations.where('personaId').equals(personaId).toArray();
+  return rows.sort((a, b) => b.updatedAt - a.updatedAt || (a.id < b.id ? 1 : -1));
+}
+
+export function watchConversations(db: PersonaDb, personaId: string): Observable<ConversationRow[]> {
+  return liveQuery(() => listConversations(db, personaId));
+}
+
+export function getConversation(db: PersonaDb, id: string): Promise<ConversationRow | undefined> {
+  return db.conversations.get(id);
+}
+
+export async function createConversation(db: PersonaDb, personaId: string, title = DEFAULT_TITLE, now = Date.now()): Promise<ConversationRow> {
+  const row: ConversationRow = { id: crypto.randomUUID(), personaId, title: title.trim() || DEFAULT_TITLE, createdAt: now, updatedAt: now };
+  await db.transaction('rw', [db.personas, db.conversations], async () => {
+    // A conversation without its persona would never be shown nor deleted.
+    if ((await db.personas.get(personaId)) === undefined) throw new Error('The persona no longer exists.');
+    await db.conversations.add(row);
+  });
+  return row;
+}
+
+/** Renames; an empty title keeps the old one. Does not change the list order. */
+export async function renameConversation(db: PersonaDb, id: string, title: string): Promise<void> {
+  const clean = title.trim();
+  if (clean === '') return;
+  await db.conversations.update(id, { title: clean });
+}
+
+export async function deleteConversation(db: PersonaDb, id: string): Promise<void> {
+  await db.transaction('rw', [db.conversations, db.chatMessages], async () => {
+    await db.chatMessages.where('conversationId').equals(id).delete();
+    await db.conversations.delete(id);
+  });
+}
+
+/** A conversation's messages in order. */
+export function listChatMessages(db: PersonaDb, conversationId: string): Promise<ChatMessageRow[]> {
+  return messagesOf(db, conversationId).toArray();
+}
+
+export function watchChatMessages(db: PersonaDb, conversationId: string): Observable<ChatMessageRow[]> {
+  return liveQuery(() => listChatMessages(db, conversationId));
+}
+
+/** Appends a message at the end of the conversation and returns it as stored. */
+export async function appendChatMessage(db: PersonaDb, conversationId: string, message: NewChatMessage, now = Date.now()): Promise<ChatMessageRow> {
+  return db.transaction('rw', [db.conversations, db.chatMessages], async () => {
+    const conversation = await db.conversations.get(conversationId);
+    if (conversation === undefined) throw new Error('This conversation no longer exists.');
+    const last = await messagesOf(db, conversationId).last();
+    const row: ChatMessageRow = {
+      ...message,
+      conversationId,
+      seq: last === undefined ? 0 : last.seq + 1,
+      personaId: conversation.personaId,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await db.chatMessages.add(row);
+    await db.conversations.update(conversationId, { updatedAt: now });
+    return row;
+  });
+}
+
+/** Changes a message (text while streaming, status, prompt sections...); false when it is gone. */
+export async function updateChatMessage(
+  db: PersonaDb,
+  conversationId: string,
+  seq: number,
+  changes: ChatMessageChanges,
+  now = Date.now(),
+): Promise<boolean> {
+  return db.transaction('rw', [db.conversations, db.chatMessages], async () => {
+    const updated = await db.chatMessages.update([conversationId, seq], { ...changes, updatedAt: now });
+    if (updated === 0) return false;
+    await db.conversations.update(conversationId, { updatedAt: now });
+    return true;
+  });
+}
+
+/** Deletes the messages from `seq` on (regenerate drops the last reply; edit drops a message and what followed). */
+export async function truncateChatMessages(db: PersonaDb, conversationId: string, fromSeq: number): Promise<number> {
+  return db.chatMessages
+    .where('[conversationId+seq]')
+    .between([conversationId, fromSeq], [conversationId, Dexie.maxKey], true, true)
+    .delete();
+}
+
+/**
+ * Replies left `streaming` by a closed tab or a crash: nothing writes them any more, so they become
+ * `stopped` (the text streamed so far is kept). Returns how many were settled.
+ */
+export async function settleInterruptedReplies(db: PersonaDb, personaId: string): Promise<number> {
+  return db.chatMessages
+    .where('personaId')
+    .equals(personaId)
+    .filter((m) => m.status === 'streaming')
+    .modify({ status: 'stopped' });
+}
+
+/** What a reply's prompt is built from, read in one transaction: held-out pairs and superseded memories left out. */
+export interface ChatSources {
+  persona: PersonaRow;
+  profile: StyleProfile | null;
+  pairs: PairRow[];
+  memories: MemoryRow[];
+}
+
+export async function loadChatSources(db: PersonaDb, personaId: string): Promise<ChatSources | undefined> {
+  return db.transaction('r', [db.personas, db.profiles, db.pairs, db.memories], async () => {
+    const persona = await db.personas.get(personaId);
+    if (persona === undefined) return undefined;
+    const [profile, pairs, memories] = await Promise.all([
+      db.profiles.get(personaId),
+      db.pairs.where('personaId').equals(personaId).filter((p) => !p.heldOut).toArray(),
+      db.memories.where('personaId').equals(personaId).filter((m) => m.supersededBy === undefined).toArray(),
+    ]);
+    return { persona, profile: profile?.profile ?? null, pairs, memories };
+  });
+}

@@ -1,0 +1,117 @@
+// The chat screen with a real engine and no network beyond this site: import a fixture, load the CPU
+// engine (transformers.js on WASM) with the shared tiny llama (real SmolLM2 tokenizer, random weights),
+// open the persona's Chat tab, send a message, watch tokens stream into a persona bubble carrying the
+// "simulated" label, Stop it, and find the conversation again after a reload.
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { FIXTURES, createPersona, pickFiles } from './app-model';
+import { goldenExpectation } from './golden';
+
+const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
+const CPU_MODEL = 'tiny-random-llama-smollm2-tok';
+
+function recordHosts(page: Page): Set<string> {
+  const hosts = new Set<string>();
+  page.context().on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol === 'http:' || url.protocol === 'https:') hosts.add(url.host);
+  });
+  return hosts;
+}
+
+/** On the Models screen, as llm.spec.ts does it: this site's /models/ folder, the tiny llama as a custom CPU model. */
+async function loadTinyModel(page: Page): Promise<void> {
+  await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('model-list')).toBeVisible({ timeout: 60_000 });
+  const source = page.getByTestId('model-source');
+  await source.getByText('Model source', { exact: true }).click();
+  await source.getByLabel("This site's /models/ folder").check();
+  await source.getByRole('button', { name: 'Use this source' }).click();
+  const custom = page.getByTestId('custom-model');
+  await custom.getByText('Add a custom model', { exact: true }).click();
+  await custom.getByLabel('CPU (transformers.js ONNX model)').check();
+  await custom.getByLabel('Name (optional)').fill('Tiny test llama');
+  await custom.getByTestId('custom-model-id').fill(CPU_MODEL);
+  await custom.getByTestId('custom-dtype').selectOption('q8');
+  await custom.getByTestId('custom-context').fill('8192');
+  await custom.getByTestId('custom-add').click();
+  const tiny = page.getByTestId('model-row').filter({ has: page.getByText('Tiny test llama', { exact: true }) });
+  await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();
+  await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
+}
+
+test('chat: stream a simulated reply, Stop it, and find the conversation after a reload', async ({ page }) => {
+  test.setTimeout(120_000);
+  const hosts = recordHosts(page);
+  const expected = goldenExpectation(FILE);
+  const [person] = Object.entries(expected.authors).sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (person === undefined) throw new Error(`no author in the golden expectation of ${FILE}`);
+  await pickFiles(page, [join(FIXTURES, FILE)]);
+  await createPersona(page, person);
+  await page.getByRole('button', { name: 'Open persona' }).click();
+  const personaUrl = page.url();
+
+  // Before a model is loaded the chat says so and links to the Models screen.
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  const chat = page.getByTestId('chat-view');
+  await expect(chat.getByTestId('simulation-note')).toContainText('simulation');
+  await chat.getByTestId('chat-no-model').getByRole('link').click();
+
+  await loadTinyModel(page);
+  // Back to the persona in the same page (the loaded model lives in this page).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByTestId('persona-card').getByRole('link').first().click();
+  expect(page.url()).toBe(personaUrl);
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(chat.getByTestId('chat-no-model')).toBeHidden();
+
+  // Shift+Enter adds a line; Enter sends.
+  const input = chat.getByTestId('chat-input');
+  await input.fill('Hast du heute Zeit?');
+  await input.press('Shift+Enter');
+  await input.pressSequentially('Wir könnten essen gehen.');
+  await expect(input).toHaveValue('Hast du heute Zeit?\nWir könnten essen gehen.');
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
+
+  const user = chat.getByTestId('user-message');
+  await expect(user).toHaveCount(1);
+  await expect(user).toContainText('Wir könnten essen gehen.');
+  const reply = chat.getByTestId('persona-message');
+  await expect(reply).toHaveAttribute('data-status', 'streaming', { timeout: 30_000 });
+  await expect(reply.getByTestId('simulated-label')).toBeVisible();
+  // Streams: the bubble text grows while the token count rises.
+  await expect.poll(async () => Number(await reply.getByTestId('chat-token-count').innerText()), { timeout: 30_000 }).toBeGreaterThan(5);
+  const early = (await reply.getByTestId('bubble').allInnerTexts()).join('').length;
+  await expect.poll(async () => Number(await reply.getByTestId('chat-token-count').innerText()), { timeout: 30_000 }).toBeGreaterThan(20);
+  const later = (await reply.getByTestId('bubble').allInnerTexts()).join('').length;
+  expect(later).toBeGreaterThan(early);
+
+  await chat.getByTestId('chat-stop').click();
+  await expect(reply).toHaveAttribute('data-status', 'stopped', { timeout: 10_000 });
+  await expect(chat.getByTestId('chat-send')).toBeVisible();
+  const stoppedText = (await reply.getByTestId('bubble').allInnerTexts()).join('\n');
+  expect(stoppedText.length).toBeGreaterThan(0);
+  // The reply keeps what its prompt was made of.
+  const why = reply.getByTestId('why-answer');
+  await why.getByText('Why this answer').click();
+  await expect(why.getByRole('heading').first()).toBeVisible();
+
+  // After a reload the conversation, the user message and the stopped reply are still there.
+  await page.reload();
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(chat.getByTestId('conversation')).toHaveCount(1);
+  await expect(chat.getByTestId('user-message')).toContainText('Hast du heute Zeit?');
+  const stored = chat.getByTestId('persona-message');
+  await expect(stored).toHaveAttribute('data-status', 'stopped');
+  await expect(stored.getByTestId('simulated-label')).toBeVisible();
+  expect((await stored.getByTestId('bubble').allInnerTexts()).join('\n')).toBe(stoppedText);
+
+  // Phone-sized: the chat fits the width (no sideways scrolling) and the composer stays usable.
+  await page.setViewportSize({ width: 375, height: 740 });
+  await expect(chat.getByTestId('chat-input')).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+  await page.screenshot({ path: test.info().outputPath('chat-phone.png'), fullPage: true });
+
+  expect([...hosts].filter((h) => !h.startsWith('127.0.0.1:'))).toEqual([]);
+});
