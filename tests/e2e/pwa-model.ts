@@ -82,9 +82,9 @@ export async function recordCspViolations(context: BrowserContext): Promise<(pag
   return (page) => page.evaluate(() => [...(window as unknown as { __cspViolations: string[] }).__cspViolations]);
 }
 
-/** Shows the persona's message list (a tab of the persona screen where the screen has tabs). */
+/** Shows the persona's message list (the Messages tab of the persona screen). */
 export async function showMessages(page: Page): Promise<void> {
-  const tab = page.getByRole('tab', { name: 'Messages' });
-  if ((await tab.count()) > 0) await tab.click();
+  // Waits for the tab: right after an import the persona list may take a moment to include the new persona.
+  await page.getByRole('tab', { name: 'Messages' }).click();
   await expect(page.getByTestId('message-browser').getByRole('listitem').first()).toBeVisible();
 }
