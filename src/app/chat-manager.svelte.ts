@@ -2,8 +2,18 @@
 // from IndexedDB), and sending: persist the user message, retrieve examples and memories, assemble the
 // prompt within the model's context window, stream the reply, persist it with its prompt sections.
 // Invariants: one reply is generated at a time; streamed text reaches the UI at most once per frame;
-// Stop is a result (the reply is kept as "stopped"), never an error.
+// Stop is a result (the reply is kept as "stopped"), never an error. Each reply uses the settings resolved
+// when it starts (defaults < persona < conversation); liked replies join the examples, disliked never do.
 
+import {
+  DEFAULT_CHAT_SETTINGS,
+  overridesFor,
+  resolveChatSettings,
+  type ChatSettings,
+  type ChatSettingsPatch,
+  type ResolvedChatSettings,
+} from '../lib/persona/chat-settings';
+import { likedPairs, withLikedExamples } from '../lib/persona/feedback';
 import { assemblePrompt, splitIntoBubbles, type AssembledPrompt } from '../lib/persona/prompt';
 import type { MemoryItem, ReplyPair, StyleProfile } from '../lib/persona/types';
 import type { AppErrorData } from '../lib/rpc/app-error';
@@ -13,10 +23,15 @@ import {
   appendChatMessage,
   createConversation,
   deleteConversation,
+  getConversation,
   listChatMessages,
+  listRatedConversationMessages,
   loadChatSources,
   openDb,
+  rateChatMessage,
   renameConversation,
+  setConversationSettings,
+  setPersonaChatSettings,
   settleInterruptedReplies,
   truncateChatMessages,
   updateChatMessage,
@@ -29,14 +44,13 @@ import {
 import { embeddings } from './embed-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
 
-/** Retrieved examples per reply (the prompt builder keeps those that fit). */
-const EXAMPLES_K = 8;
+/** Retrieved memories per reply (the prompt builder keeps those that fit); examples come from the settings. */
 const MEMORIES_K = 5;
-/** Tokens reserved for the reply; chat replies are short, and the CPU engine is slow. */
-const MAX_REPLY_TOKENS = 256;
-const SAMPLING = { temperature: 0.8, top_p: 0.95 } as const;
 /** A streaming reply is saved this often, so a closed tab keeps most of it. */
 const SAVE_EVERY_MS = 1000;
+
+// The settings panel's limits and defaults (ui/ reaches lib/ only through app/).
+export { CHAT_SETTING_LIMITS, DEFAULT_CHAT_SETTINGS, type ChatSettings, type SettingSource } from '../lib/persona/chat-settings';
 
 export type ChatPhase = 'idle' | 'loading-model' | 'preparing' | 'streaming';
 
@@ -57,11 +71,11 @@ export interface ChatItem {
 type Scored<T> = { item: T; score: number };
 
 /** BM25 over the persona's pairs and memories: examples even before the persona is embedded. */
-function lexical(sources: ChatSources, query: string): { pairs: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] } {
+function lexical(sources: ChatSources, query: string, k: number): { pairs: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] } {
   const pairIndex = new Bm25(sources.pairs.map((p) => contextText(p.context)));
   const memoryIndex = new Bm25(sources.memories.map((m) => m.text));
   return {
-    pairs: pairIndex.search(query, EXAMPLES_K).flatMap((h) => {
+    pairs: pairIndex.search(query, k).flatMap((h) => {
       const pair = sources.pairs[h.index];
       return pair === undefined ? [] : [{ item: pair, score: h.score }];
     }),
@@ -107,6 +121,8 @@ export class ChatManager {
   profile = $state.raw<StyleProfile | null>(null);
   error = $state.raw<AppErrorData | null>(null);
   notice = $state<string | null>(null);
+  /** The persona's default reply settings as stored (the conversation's overrides are on its row). */
+  personaSettings = $state.raw<ChatSettingsPatch>({});
 
   readonly personaId: string;
   readonly models: ModelManager;
@@ -142,6 +158,11 @@ export class ChatManager {
     return parts.length === 0 ? [text] : parts;
   }
 
+  /** The settings the next reply in the open conversation uses, and where each comes from. */
+  get settings(): ResolvedChatSettings {
+    return resolveChatSettings(this.personaSettings, this.active?.settings);
+  }
+
   get lastUser(): ChatMessageRow | undefined {
     return this.messages.findLast((m) => m.role === 'user');
   }
@@ -163,7 +184,10 @@ export class ChatManager {
       error: (error: unknown) => (this.error = { name: 'AppError', code: 'store-read-failed', message: `Chats could not be read: ${String(error)}` }),
     });
     this.#stops.push(() => sub.unsubscribe());
-    void loadChatSources(db, this.personaId).then((s) => (this.profile = s?.profile ?? null));
+    void loadChatSources(db, this.personaId).then((s) => {
+      this.profile = s?.profile ?? null;
+      this.personaSettings = s?.persona.chatSettings ?? {};
+    });
   }
 
   stop(): void {
@@ -246,6 +270,32 @@ export class ChatManager {
     await this.#reply(conversationId);
   }
 
+  /** Thumbs up/down on a persona reply; the same thumb again clears it. */
+  async rate(row: ChatMessageRow, rating: 'up' | 'down'): Promise<void> {
+    if (row.role !== 'assistant') return;
+    await rateChatMessage(openDb(), row.conversationId, row.seq, row.rating === rating ? null : rating);
+  }
+
+  /**
+   * Saves wanted settings as the persona's defaults or as the open chat's overrides. Only what differs
+   * from the scope's inherited values is stored, so later persona changes still reach chats that never
+   * overrode that setting.
+   */
+  async saveSettings(scope: 'persona' | 'conversation', wanted: ChatSettings): Promise<void> {
+    if (scope === 'persona') {
+      const patch = overridesFor(wanted, DEFAULT_CHAT_SETTINGS);
+      await setPersonaChatSettings(openDb(), this.personaId, patch);
+      this.personaSettings = patch;
+    } else if (this.activeId !== null) {
+      await setConversationSettings(openDb(), this.activeId, overridesFor(wanted, resolveChatSettings(this.personaSettings).settings));
+    }
+  }
+
+  /** The open chat goes back to the persona's settings. */
+  async clearConversationSettings(): Promise<void> {
+    if (this.activeId !== null) await setConversationSettings(openDb(), this.activeId, {});
+  }
+
   stopReply(): void {
     this.#abort?.abort();
   }
@@ -283,18 +333,33 @@ export class ChatManager {
       return;
     }
     this.phase = 'preparing';
-    const [rows, sources] = await Promise.all([listChatMessages(db, conversationId), loadChatSources(db, this.personaId)]);
+    const [rows, sources, conversation, rated] = await Promise.all([
+      listChatMessages(db, conversationId),
+      loadChatSources(db, this.personaId),
+      getConversation(db, conversationId),
+      listRatedConversationMessages(db, this.personaId),
+    ]);
     if (sources === undefined) {
       this.error = { name: 'AppError', code: 'persona-missing', message: 'This persona no longer exists.' };
       return;
     }
     this.profile = sources.profile;
+    this.personaSettings = sources.persona.chatSettings ?? {};
+    const { settings } = resolveChatSettings(sources.persona.chatSettings, conversation?.settings);
     const history = rows
       .filter((m) => m.text.trim() !== '')
       .map((m) => ({ role: m.role, content: m.text }));
     const query = rows.findLast((m) => m.role === 'user')?.text ?? '';
-    const { examples, memories } = await this.#retrieve(sources, query);
+    const retrieved = await this.#retrieve(sources, query, Math.max(1, settings.examples));
     if (signal.aborted) return;
+    const liked = likedPairs(rated, sources.persona.selfName ?? 'someone');
+    const examples = withLikedExamples(
+      retrieved.examples.map(({ item, score }) => ({ pair: item, score })),
+      liked,
+      query,
+      settings.examples,
+    );
+    const memories = retrieved.memories;
     const pinned = sources.memories.filter((m) => m.pinned);
     const prompt: AssembledPrompt = await assemblePrompt({
       personaName: sources.persona.displayName,
@@ -303,12 +368,13 @@ export class ChatManager {
       profile: sources.profile,
       pinnedMemories: pinned,
       memories: memories.filter((m) => !m.item.pinned), // pinned ones are in already
-      examples: examples.map(({ item, score }) => ({ pair: item, score })),
+      examples,
       history,
       contextWindow: model.value.contextWindow,
-      maxReplyTokens: MAX_REPLY_TOKENS,
+      maxReplyTokens: settings.maxTokens,
       countTokens: (texts) => this.models.engine.countTokens(texts),
-      maxExamples: EXAMPLES_K,
+      maxExamples: settings.examples,
+      useMemory: settings.memory,
     });
     if (signal.aborted) return;
 
@@ -335,8 +401,9 @@ export class ChatManager {
       }
     });
     const result = await this.models.engine.generate(prompt.messages, {
-      ...SAMPLING,
-      max_tokens: MAX_REPLY_TOKENS,
+      temperature: settings.temperature,
+      top_p: settings.topP,
+      max_tokens: settings.maxTokens,
       signal,
       onDelta: (delta, tokens) => {
         frame.push(delta);
@@ -360,10 +427,10 @@ export class ChatManager {
   }
 
   /** Vector + lexical retrieval when the persona is embedded, lexical only before that (or if it fails). */
-  async #retrieve(sources: ChatSources, query: string): Promise<{ examples: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] }> {
-    const found = await embeddings().retrieve(this.personaId, query, { k: EXAMPLES_K, kMemories: MEMORIES_K });
+  async #retrieve(sources: ChatSources, query: string, k: number): Promise<{ examples: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] }> {
+    const found = await embeddings().retrieve(this.personaId, query, { k, kMemories: MEMORIES_K });
     if (!found.ok || found.value === null) {
-      const fallback = lexical(sources, query);
+      const fallback = lexical(sources, query, k);
       return { examples: fallback.pairs, memories: fallback.memories };
     }
     return {

@@ -1,7 +1,7 @@
 // The chat screen with a real engine and no network beyond this site: import a fixture, load the CPU
 // engine (transformers.js on WASM) with the shared tiny llama (real SmolLM2 tokenizer, random weights),
 // open the persona's Chat tab, send a message, watch tokens stream into a persona bubble carrying the
-// "simulated" label, Stop it, and find the conversation again after a reload.
+// "simulated" label, Stop it, rate it thumbs-up, and find the conversation and the rating after a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
 import { FIXTURES, createPersona, pickFiles } from './app-model';
@@ -96,6 +96,10 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   const why = reply.getByTestId('why-answer');
   await why.getByText('Why this answer').click();
   await expect(why.getByRole('heading').first()).toBeVisible();
+  // Thumbs up: stored on the reply (a liked reply becomes an example for later replies).
+  await reply.getByTestId('rate-up').click();
+  await expect(reply.getByTestId('rate-up')).toHaveAttribute('aria-pressed', 'true');
+  await expect(reply.getByTestId('rate-down')).toHaveAttribute('aria-pressed', 'false');
 
   // After a reload the conversation, the user message and the stopped reply are still there.
   await page.reload();
@@ -106,6 +110,8 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   await expect(stored).toHaveAttribute('data-status', 'stopped');
   await expect(stored.getByTestId('simulated-label')).toBeVisible();
   expect((await stored.getByTestId('bubble').allInnerTexts()).join('\n')).toBe(stoppedText);
+  await expect(stored.getByTestId('rate-up')).toHaveAttribute('aria-pressed', 'true');
+  await expect(stored.getByTestId('rate-down')).toHaveAttribute('aria-pressed', 'false');
 
   // Phone-sized: the chat fits the width (no sideways scrolling) and the composer stays usable.
   await page.setViewportSize({ width: 375, height: 740 });

@@ -1,9 +1,11 @@
 // Conversations with a persona and their messages (schema v3). Invariants: a message's `seq` is one more
 // than the conversation's last one, assigned inside the write transaction; every write to a message bumps
-// its conversation's `updatedAt`; deleting a conversation deletes its messages in the same transaction.
+// its conversation's `updatedAt` (except a rating, which is not activity); deleting a conversation deletes
+// its messages in the same transaction. Reply settings are stored cleaned (see persona/chat-settings).
 
 import { Dexie, liveQuery, type Observable } from 'dexie';
 import type { PersonaDb } from './db';
+import { cleanChatSettings, type ChatSettingsPatch } from '../persona/chat-settings';
 import type { StyleProfile } from '../persona/types';
 import type { ChatMessageRow, ConversationRow, MemoryRow, PairRow, PersonaRow } from './schema';
 
@@ -99,6 +101,44 @@ export async function updateChatMessage(
     await db.conversations.update(conversationId, { updatedAt: now });
     return true;
   });
+}
+
+/**
+ * Rates a persona reply (null clears the rating); false when it is gone or not a reply. Leaves the
+ * conversation's `updatedAt` alone: rating an old chat must not move it to the top of the list.
+ */
+export async function rateChatMessage(db: PersonaDb, conversationId: string, seq: number, rating: 'up' | 'down' | null): Promise<boolean> {
+  return db.transaction('rw', [db.chatMessages], async () => {
+    const row = await db.chatMessages.get([conversationId, seq]);
+    if (row?.role !== 'assistant') return false;
+    // Dexie deletes a property updated to undefined.
+    await db.chatMessages.update([conversationId, seq], { rating: rating ?? undefined });
+    return true;
+  });
+}
+
+/** A persona's rated replies with the conversations they are in (whole, for the user message before each). */
+export async function listRatedConversationMessages(db: PersonaDb, personaId: string): Promise<ChatMessageRow[]> {
+  return db.transaction('r', [db.chatMessages], async () => {
+    const rated = await db.chatMessages
+      .where('personaId')
+      .equals(personaId)
+      .filter((m) => m.rating !== undefined)
+      .toArray();
+    const ids = [...new Set(rated.map((m) => m.conversationId))];
+    const lists = await Promise.all(ids.map((id) => listChatMessages(db, id)));
+    return lists.flat();
+  });
+}
+
+/** Replaces a persona's default reply settings (an empty patch means the built-in defaults). */
+export async function setPersonaChatSettings(db: PersonaDb, personaId: string, settings: ChatSettingsPatch): Promise<void> {
+  await db.personas.update(personaId, { chatSettings: cleanChatSettings(settings) });
+}
+
+/** Replaces a conversation's overrides (an empty patch means the persona's settings). */
+export async function setConversationSettings(db: PersonaDb, id: string, settings: ChatSettingsPatch): Promise<void> {
+  await db.conversations.update(id, { settings: cleanChatSettings(settings) });
 }
 
 /** Deletes the messages from `seq` on (regenerate drops the last reply; edit drops a message and what followed). */

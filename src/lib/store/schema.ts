@@ -3,6 +3,7 @@
 // Text in `messages`/`turns` is stored masked when the import asked for PII masking.
 
 import type { DateOrder, ItemKind, SourceFormat } from '../ingest/types';
+import type { ChatSettingsPatch } from '../persona/chat-settings';
 import type { MemoryItem, ReplyPair, StyleProfile } from '../persona/types';
 
 export const DB_NAME = 'personayou';
@@ -25,6 +26,8 @@ export interface PersonaRow {
   /** Version of the persona builder (profile, pairs, memories) that last ran, and when. */
   builderVersion?: number;
   builtAt?: number;
+  /** Reply settings for every chat with this persona (not indexed: no schema version needed). */
+  chatSettings?: ChatSettingsPatch;
 }
 
 export interface SourceRow {
@@ -149,6 +152,8 @@ export interface ConversationRow {
   title: string;
   createdAt: number;
   updatedAt: number;
+  /** This chat's overrides of the persona's reply settings (not indexed). */
+  settings?: ChatSettingsPatch;
 }
 
 /** One section of the system prompt a reply was generated with (the "why this answer" panel). */
@@ -182,4 +187,6 @@ export interface ChatMessageRow {
   promptTokens?: number;
   completionTokens?: number;
   error?: string;
+  /** The user's thumbs on a persona reply: liked ones become examples, disliked ones are never reused. */
+  rating?: 'up' | 'down';
 }
