@@ -43,6 +43,7 @@ import {
 } from '../lib/store/index';
 import { embeddings } from './embed-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
+import { FrameBuffer } from './frame-buffer';
 
 /** Retrieved memories per reply (the prompt builder keeps those that fit); examples come from the settings. */
 const MEMORIES_K = 5;
@@ -84,31 +85,6 @@ function lexical(sources: ChatSources, query: string, k: number): { pairs: Score
       return memory === undefined ? [] : [{ item: memory, score: h.score }];
     }),
   };
-}
-
-/** Appends text to a target at most once per animation frame. */
-class FrameBuffer {
-  #pending = '';
-  #frame: number | null = null;
-  readonly #apply: (text: string) => void;
-
-  constructor(apply: (text: string) => void) {
-    this.#apply = apply;
-  }
-
-  push(text: string): void {
-    this.#pending += text;
-    this.#frame ??= requestAnimationFrame(() => this.flush());
-  }
-
-  flush(): void {
-    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
-    this.#frame = null;
-    if (this.#pending === '') return;
-    const text = this.#pending;
-    this.#pending = '';
-    this.#apply(text);
-  }
 }
 
 export class ChatManager {

@@ -26,6 +26,7 @@ import { LlmClient } from '../lib/rpc/llm-client';
 import type { Result } from '../lib/rpc/progress';
 import { readSetting, writeSetting } from '../lib/store/settings';
 import { formatBytes, formatEta, type ProgressView } from './format';
+import { FrameBuffer } from './frame-buffer';
 
 export interface EntryView {
   entry: CatalogEntry;
@@ -39,31 +40,6 @@ export interface EntryView {
 
 /** Ask for persistent storage before downloads above this size (the browser may evict otherwise). */
 const PERSIST_ABOVE_BYTES = 50_000_000;
-
-/** Appends text to a target at most once per animation frame. */
-class FrameBuffer {
-  #pending = '';
-  #frame: number | null = null;
-  readonly #apply: (text: string) => void;
-
-  constructor(apply: (text: string) => void) {
-    this.#apply = apply;
-  }
-
-  push(text: string): void {
-    this.#pending += text;
-    this.#frame ??= requestAnimationFrame(() => this.flush());
-  }
-
-  flush(): void {
-    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
-    this.#frame = null;
-    if (this.#pending === '') return;
-    const text = this.#pending;
-    this.#pending = '';
-    this.#apply(text);
-  }
-}
 
 export function describeLoadProgress(progress: LoadProgress, label: string): ProgressView {
   switch (progress.phase) {

@@ -65,3 +65,13 @@ export async function dbSnapshot(page: Page): Promise<DbSnapshot> {
     return { databases, stores };
   });
 }
+
+/** Records every http(s) host the page, its workers and its service worker contact. */
+export function recordHosts(page: Page): Set<string> {
+  const hosts = new Set<string>();
+  page.context().on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.protocol === 'http:' || url.protocol === 'https:') hosts.add(url.host);
+  });
+  return hosts;
+}

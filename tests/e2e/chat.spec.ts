@@ -4,20 +4,11 @@
 // "simulated" label, Stop it, rate it thumbs-up, and find the conversation and the rating after a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles } from './app-model';
+import { FIXTURES, createPersona, pickFiles, recordHosts } from './app-model';
 import { goldenExpectation } from './golden';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
 const CPU_MODEL = 'tiny-random-llama-smollm2-tok';
-
-function recordHosts(page: Page): Set<string> {
-  const hosts = new Set<string>();
-  page.context().on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol === 'http:' || url.protocol === 'https:') hosts.add(url.host);
-  });
-  return hosts;
-}
 
 /** On the Models screen, as llm.spec.ts does it: this site's /models/ folder, the tiny llama as a custom CPU model. */
 async function loadTinyModel(page: Page): Promise<void> {

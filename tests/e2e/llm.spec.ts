@@ -8,20 +8,11 @@
 // Both use the "this site's /models/ folder" source that playwright.config.ts serves.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { recordHosts } from './app-model';
 import { MLC_WEIGHTS } from './global-setup';
 
 const CPU_MODEL = 'tiny-random-llama-smollm2-tok';
 const WEBLLM_ID = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
-
-/** Records every http(s) host the page, its workers and its service worker contact. */
-function recordHosts(page: Page): Set<string> {
-  const hosts = new Set<string>();
-  page.context().on('request', (request) => {
-    const url = new URL(request.url());
-    if (url.protocol === 'http:' || url.protocol === 'https:') hosts.add(url.host);
-  });
-  return hosts;
-}
 
 /**
  * Collects what the page rendered, via a MutationObserver installed before the action: every progress

@@ -9,12 +9,10 @@ import { parseImessageHtml } from '../../src/lib/ingest/imessage/index';
 import { decodeEntities, scanHtml } from '../../src/lib/ingest/imessage/html-scan';
 import { parseExport } from '../../src/lib/ingest/index';
 import { summarize } from '../../src/lib/ingest/summary';
+import { pick } from './ingest-helpers';
 
 const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
 const DEMO = `${SHARED}imessage/imessage-exporter-html/imessage-exporter__example.html`;
-
-const pick = (r: { items: { ts: string; author: string | null; kind: string; text: string; edited?: boolean }[] }) =>
-  r.items.map(({ ts, author, kind, text, edited }) => ({ ts, author, kind, text, ...(edited ? { edited } : {}) }));
 
 describe('imessage-exporter HTML demo page', () => {
   const html = readFileSync(DEMO, 'utf8');

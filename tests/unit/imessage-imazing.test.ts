@@ -8,17 +8,11 @@ import { detectFormat } from '../../src/lib/ingest/detect';
 import { ImportError } from '../../src/lib/ingest/errors';
 import { isTapbackText, parseImazingCsv } from '../../src/lib/ingest/imessage/index';
 import { parseExport } from '../../src/lib/ingest/index';
+import { localIso, pick } from './ingest-helpers';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/imessage/imazing/', import.meta.url));
 const read = (name: string): string => readFileSync(`${FIXTURES}${name}`, 'utf8');
 const bytes = (name: string): Uint8Array => new Uint8Array(readFileSync(`${FIXTURES}${name}`));
-
-const pick = (r: { items: { ts: string; author: string | null; kind: string; text: string; edited?: boolean }[] }) =>
-  r.items.map(({ ts, author, kind, text, edited }) => ({ ts, author, kind, text, ...(edited ? { edited } : {}) }));
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-const localIso = (d: Date): string =>
-  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 
 describe('iMazing CSV header variants', () => {
   it('14 columns (older), CRLF, quotes only where needed', () => {

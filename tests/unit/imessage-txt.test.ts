@@ -8,6 +8,7 @@ import { parseImessageTxt, parseTimestampLine } from '../../src/lib/ingest/imess
 import { ImportError } from '../../src/lib/ingest/errors';
 import { parseExport } from '../../src/lib/ingest/index';
 import { summarize } from '../../src/lib/ingest/summary';
+import { pick } from './ingest-helpers';
 
 const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/imessage/exporter-txt/', import.meta.url));
@@ -20,9 +21,6 @@ function exporterExpectations(): string {
   if (block === undefined) throw new Error('expectation block not found in imessage-FORMATS.md');
   return block;
 }
-
-const pick = (r: { items: { ts: string; author: string | null; kind: string; text: string; edited?: boolean }[] }) =>
-  r.items.map(({ ts, author, kind, text, edited }) => ({ ts, author, kind, text, ...(edited ? { edited } : {}) }));
 
 describe('imessage-exporter timestamp line', () => {
   it('reads padded and unpadded days, the double space of one-digit hours, AM/PM edges', () => {

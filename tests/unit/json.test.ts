@@ -6,26 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../src/lib/ingest/errors';
 import { parseExport } from '../../src/lib/ingest/index';
 import { parseGenericJson } from '../../src/lib/ingest/json';
+import { errorOf, localIso, pick } from './ingest-helpers';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/json/', import.meta.url));
 const read = (name: string): string => readFileSync(`${FIXTURES}${name}`, 'utf8');
-
-const pick = (r: { items: { ts: string; author: string | null; kind: string; text: string }[] }) =>
-  r.items.map(({ ts, author, kind, text }) => ({ ts, author, kind, text }));
-
-const pad = (n: number): string => String(n).padStart(2, '0');
-const localIso = (d: Date): string =>
-  `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-
-function errorOf(fn: () => unknown): ImportError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ImportError) return error;
-    throw error;
-  }
-  throw new Error('expected an ImportError');
-}
 
 describe('generic JSON', () => {
   it('reads an array of messages: empty or null sender and kind "system" are system items', () => {

@@ -5,45 +5,15 @@ import { describe, expect, it } from 'vitest';
 import { distribution, EDGES } from '../../src/lib/persona/distribution';
 import { assemblePrompt, splitIntoBubbles, styleRules, type PromptInput } from '../../src/lib/persona/prompt';
 import type { MemoryItem, ReplyPair, StyleProfile, StyleStats } from '../../src/lib/persona/types';
+import { neutralStats, repeat } from '../fixtures/persona/style-stats';
 
 /** A stand-in tokenizer: one token per 4 characters, rounded up (so pieces do not add up exactly). */
 const fakeTokens = (text: string): number => Math.ceil(text.length / 4);
 const countTokens = (texts: string[]): Promise<number[]> => Promise.resolve(texts.map(fakeTokens));
 
-const repeat = (v: number, n: number): number[] => new Array<number>(n).fill(v);
-
-/** Stats with nothing remarkable: medium length, mostly single bubbles, neutral endings, few emoji. */
-function neutral(author: string | null): StyleStats {
-  return {
-    author,
-    messages: 200,
-    turns: 150,
-    chars: distribution(repeat(30, 200), EDGES.chars),
-    words: distribution(repeat(6, 200), EDGES.words),
-    bubblesPerTurn: distribution([...repeat(1, 120), ...repeat(2, 30)], EDGES.bubblesPerTurn),
-    bubbleGapSeconds: distribution(repeat(20, 30), EDGES.bubbleGapSeconds),
-    emojiPerMessage: 0.05,
-    shareWithEmoji: 0.04,
-    topEmojis: [{ text: '🙂', count: 10 }],
-    laughter: [],
-    shareWithLaughter: 0,
-    topEmoticons: [],
-    shareWithEmoticon: 0,
-    casing: { allLowercase: 0.3, startsWithCapital: 0.6, allCaps: 0 },
-    endings: { period: 0.2, exclamation: 0.1, question: 0.15, ellipsis: 0.05, emoji: 0.05, none: 0.45 },
-    repeatedLetters: 0.01,
-    repeatedMarks: 0.01,
-    openers: [],
-    closers: [],
-    signature: [],
-    languages: [{ tag: 'en', share: 1 }],
-    replyLatencySeconds: distribution(repeat(60, 100), EDGES.replyLatencySeconds),
-    hours: repeat(0, 24),
-  };
-}
 
 function profile(person: Partial<StyleStats> = {}, summary = 'Writes medium-length messages in English.'): StyleProfile {
-  return { version: 1, personName: 'Ana', person: { ...neutral('Ana'), ...person }, others: neutral(null), summary };
+  return { version: 1, personName: 'Ana', person: { ...neutralStats('Ana'), ...person }, others: neutralStats(null), summary };
 }
 
 /** Short lowercase bursts, no periods, a favourite emoji. */

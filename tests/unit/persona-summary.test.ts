@@ -4,40 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { distribution, EDGES } from '../../src/lib/persona/distribution';
 import { styleSummary } from '../../src/lib/persona/summary';
 import type { StyleProfile, StyleStats } from '../../src/lib/persona/types';
+import { neutralStats } from '../fixtures/persona/style-stats';
 
-/** Stats with nothing remarkable: medium length, one bubble per turn, neutral endings, no emoji/laughs. */
-function neutral(author: string | null): StyleStats {
-  const repeat = (v: number, n: number): number[] => new Array<number>(n).fill(v);
-  return {
-    author,
-    messages: 200,
-    turns: 150,
-    chars: distribution(repeat(30, 200), EDGES.chars),
-    words: distribution(repeat(6, 200), EDGES.words),
-    bubblesPerTurn: distribution([...repeat(1, 120), ...repeat(2, 30)], EDGES.bubblesPerTurn),
-    bubbleGapSeconds: distribution(repeat(20, 30), EDGES.bubbleGapSeconds),
-    emojiPerMessage: 0.05,
-    shareWithEmoji: 0.04,
-    topEmojis: [{ text: '🙂', count: 10 }],
-    laughter: [],
-    shareWithLaughter: 0,
-    topEmoticons: [],
-    shareWithEmoticon: 0,
-    casing: { allLowercase: 0.3, startsWithCapital: 0.6, allCaps: 0 },
-    endings: { period: 0.2, exclamation: 0.1, question: 0.15, ellipsis: 0.05, emoji: 0.05, none: 0.45 },
-    repeatedLetters: 0.01,
-    repeatedMarks: 0.01,
-    openers: [],
-    closers: [],
-    signature: [],
-    languages: [{ tag: 'en', share: 1 }],
-    replyLatencySeconds: distribution(repeat(60, 100), EDGES.replyLatencySeconds),
-    hours: new Array<number>(24).fill(0),
-  };
-}
 
 function profile(person: Partial<StyleStats>, others: Partial<StyleStats> = {}): StyleProfile {
-  return { version: 1, personName: 'Ana', person: { ...neutral('Ana'), ...person }, others: { ...neutral(null), ...others }, summary: '' };
+  return { version: 1, personName: 'Ana', person: { ...neutralStats('Ana'), ...person }, others: { ...neutralStats(null), ...others }, summary: '' };
 }
 
 const sentences = (s: string): number => s.split(/(?<=\.)\s+(?=[A-Z])/u).length;
