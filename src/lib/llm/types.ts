@@ -31,6 +31,12 @@ export interface GenerationOptions {
    * it to get a fixed number of tokens (WebLLM `ignore_eos`, transformers.js `min_new_tokens`).
    */
   ignoreEos?: boolean;
+  /**
+   * A JSON Schema (as a string) the reply must follow. WebLLM constrains decoding to it (its
+   * `response_format: json_object`); the CPU engine cannot, so callers always validate and repair the
+   * text themselves (src/lib/llm/structured.ts).
+   */
+  jsonSchema?: string;
 }
 
 export type FinishReason = 'stop' | 'length' | 'abort';

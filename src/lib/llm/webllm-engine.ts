@@ -110,6 +110,7 @@ export async function createWebLlmAdapter(spec: WebLlmSpec, onProgress: Progress
     ...(options.stop !== undefined && options.stop.length > 0 ? { stop: [...options.stop] } : {}),
     ...(options.seed !== undefined ? { seed: options.seed } : {}),
     ...(options.ignoreEos === true ? { ignore_eos: true } : {}),
+    ...(options.jsonSchema !== undefined ? { response_format: { type: 'json_object' as const, schema: options.jsonSchema } } : {}),
     ...(spec.disableThinking ? { extra_body: { enable_thinking: false } } : {}),
   });
 

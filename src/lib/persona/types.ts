@@ -120,3 +120,40 @@ export interface MemoryItem {
   /** Episodes: the day the event happens or happened (YYYY-MM-DD), resolved from the message time. */
   eventDate?: string;
 }
+
+/** A trait of the persona with how strongly it shows, 0..1. */
+export interface PersonaTrait {
+  name: string;
+  strength: number;
+}
+
+/** A hand-written example exchange (shown to the model like a real reply pair). */
+export interface ExampleExchange {
+  user: string;
+  reply: string;
+}
+
+/**
+ * What the user wrote or edited about a persona, beside what was measured from exports: the whole
+ * persona of one made from a description, a card or by hand; additions to one cloned from a chat.
+ * Every field may be empty. Stored on the persona row (not indexed).
+ */
+export interface PersonaDefinition {
+  /** Who the persona is, in prose (a card's `description`). */
+  background: string;
+  traits: PersonaTrait[];
+  /** Speaking-style rules: things to do and things never to do. */
+  rules: { do: string[]; dont: string[] };
+  examples: ExampleExchange[];
+  /** How the persona opens a chat; the first is the default, the rest alternatives. */
+  greetings: string[];
+  /** Free-form scenario or setting (a card's `scenario`). */
+  scenario: string;
+}
+
+/** Where a persona came from. */
+export type PersonaOrigin = 'export' | 'description' | 'manual' | 'card' | 'bundle';
+
+export function emptyDefinition(): PersonaDefinition {
+  return { background: '', traits: [], rules: { do: [], dont: [] }, examples: [], greetings: [], scenario: '' };
+}

@@ -61,6 +61,16 @@ export class PersonaDb extends Dexie {
   }
 }
 
+/**
+ * Every table whose rows belong to one persona through a `personaId` index: a persona's delete, bundle
+ * export and bundle import go through this list, so a new per-persona table must be added here (and
+ * its rows then travel and vanish with the persona). Tables keyed by the persona id itself (personas,
+ * profiles, embedJobs) are handled by name.
+ */
+export function personaIndexedTables(db: PersonaDb) {
+  return [db.sources, db.messages, db.turns, db.pairs, db.memories, db.snapshots, db.vectors, db.conversations, db.chatMessages] as const;
+}
+
 let shared: PersonaDb | undefined;
 
 /** The app's database in this realm (page or worker); tests build their own PersonaDb. */

@@ -2,7 +2,7 @@
 // keyed by it, in one transaction, so a half-deleted persona can never be observed.
 
 import { Dexie, liveQuery, type Observable } from 'dexie';
-import type { PersonaDb } from './db';
+import { personaIndexedTables, type PersonaDb } from './db';
 import { forgottenMemoriesKey } from './persona-data';
 import type { MessageRow, PersonaRow, SourceRow, TurnRow } from './schema';
 
@@ -77,11 +77,9 @@ export function countMessages(db: PersonaDb, personaId: string): Promise<number>
 }
 
 export async function deletePersona(db: PersonaDb, personaId: string): Promise<void> {
-  const owned = [db.personas, db.sources, db.messages, db.turns, db.profiles, db.pairs, db.memories, db.snapshots, db.vectors];
-  await db.transaction('rw', [...owned, db.embedJobs, db.meta, db.conversations, db.chatMessages], async () => {
-    for (const table of [db.sources, db.messages, db.turns, db.pairs, db.memories, db.snapshots, db.vectors, db.conversations, db.chatMessages]) {
-      await table.where('personaId').equals(personaId).delete();
-    }
+  const indexed = personaIndexedTables(db);
+  await db.transaction('rw', [...indexed, db.personas, db.profiles, db.embedJobs, db.meta], async () => {
+    for (const table of indexed) await table.where('personaId').equals(personaId).delete();
     await db.profiles.delete(personaId);
     await db.embedJobs.delete(personaId);
     await db.meta.delete(forgottenMemoriesKey(personaId));

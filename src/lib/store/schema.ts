@@ -4,7 +4,7 @@
 
 import type { DateOrder, ItemKind, SourceFormat } from '../ingest/types';
 import type { ChatSettingsPatch } from '../persona/chat-settings';
-import type { MemoryItem, ReplyPair, StyleProfile } from '../persona/types';
+import type { MemoryItem, PersonaDefinition, PersonaOrigin, ReplyPair, StyleProfile } from '../persona/types';
 
 export const DB_NAME = 'personayou';
 
@@ -28,6 +28,10 @@ export interface PersonaRow {
   builtAt?: number;
   /** Reply settings for every chat with this persona (not indexed: no schema version needed). */
   chatSettings?: ChatSettingsPatch;
+  /** What the user wrote about the persona (background, traits, rules, examples, greetings). */
+  definition?: PersonaDefinition;
+  /** Absent on personas made before this field: those came from an export. */
+  origin?: PersonaOrigin;
 }
 
 export interface SourceRow {
