@@ -2,6 +2,7 @@
 // and read the database with the raw IndexedDB API (independent of the app's own store code).
 import { expect, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { goldenExpectation } from './golden';
 
 export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
 
@@ -74,4 +75,54 @@ export function recordHosts(page: Page): Set<string> {
     if (url.protocol === 'http:' || url.protocol === 'https:') hosts.add(url.host);
   });
   return hosts;
+}
+
+/** The author with the most messages in a shared fixture, from its hand-written golden expectation. */
+export function topAuthor(file: string): string {
+  const [name] = Object.entries(goldenExpectation(file).authors).sort((a, b) => b[1] - a[1])[0] ?? [];
+  if (name === undefined) throw new Error(`no author in the golden expectation of ${file}`);
+  return name;
+}
+
+/** The shared tiny llama (real SmolLM2 tokenizer, random weights) for the CPU engine. */
+export const TINY_CPU_MODEL = 'tiny-random-llama-smollm2-tok';
+
+/**
+ * On the Models screen: this site's /models/ folder as the source, the tiny llama added as a custom CPU
+ * model and loaded. The loaded model lives in this page: navigate inside the app afterwards, no reload.
+ */
+export async function loadTinyCpuModel(page: Page): Promise<void> {
+  if (!page.url().includes('#/models')) await page.goto('/#/models');
+  await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('model-list')).toBeVisible({ timeout: 60_000 });
+  const source = page.getByTestId('model-source');
+  await source.getByText('Model source', { exact: true }).click();
+  await source.getByLabel("This site's /models/ folder").check();
+  await source.getByRole('button', { name: 'Use this source' }).click();
+  const custom = page.getByTestId('custom-model');
+  await custom.getByText('Add a custom model', { exact: true }).click();
+  await custom.getByLabel('CPU (transformers.js ONNX model)').check();
+  await custom.getByLabel('Name (optional)').fill('Tiny test llama');
+  await custom.getByTestId('custom-model-id').fill(TINY_CPU_MODEL);
+  await custom.getByTestId('custom-dtype').selectOption('q8');
+  await custom.getByTestId('custom-context').fill('8192');
+  await custom.getByTestId('custom-add').click();
+  const tiny = page.getByTestId('model-row').filter({ has: page.getByText('Tiny test llama', { exact: true }) });
+  await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();
+  await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
+}
+
+/** The shared tiny BERT (real MiniLM tokenizer, random weights) as a persona's embedding model. */
+export const TINY_EMBED_MODEL = 'tiny-random-bert-minilm-tok';
+
+/** In the persona's embedding panel: this site's /models/ folder and the tiny BERT, saved. */
+export async function chooseTinyEmbedModel(page: Page): Promise<void> {
+  const panel = page.getByTestId('embed-panel');
+  await panel.getByText('Model settings', { exact: true }).click();
+  await panel.getByLabel("This site's /models/ folder").check();
+  await panel.getByLabel('Embedding model').selectOption({ label: 'Another model (by id)…' });
+  await panel.getByLabel('Model id').fill(TINY_EMBED_MODEL);
+  await panel.getByLabel('Weight type').selectOption('q8');
+  await panel.getByRole('button', { name: 'Save model settings' }).click();
+  await expect(panel.getByTestId('embed-model')).toHaveText(TINY_EMBED_MODEL);
 }

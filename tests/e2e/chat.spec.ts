@@ -2,41 +2,15 @@
 // engine (transformers.js on WASM) with the shared tiny llama (real SmolLM2 tokenizer, random weights),
 // open the persona's Chat tab, send a message, watch tokens stream into a persona bubble carrying the
 // "simulated" label, Stop it, rate it thumbs-up, and find the conversation and the rating after a reload.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles, recordHosts } from './app-model';
-import { goldenExpectation } from './golden';
+import { FIXTURES, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
-const CPU_MODEL = 'tiny-random-llama-smollm2-tok';
-
-/** On the Models screen, as llm.spec.ts does it: this site's /models/ folder, the tiny llama as a custom CPU model. */
-async function loadTinyModel(page: Page): Promise<void> {
-  await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
-  await expect(page.getByTestId('model-list')).toBeVisible({ timeout: 60_000 });
-  const source = page.getByTestId('model-source');
-  await source.getByText('Model source', { exact: true }).click();
-  await source.getByLabel("This site's /models/ folder").check();
-  await source.getByRole('button', { name: 'Use this source' }).click();
-  const custom = page.getByTestId('custom-model');
-  await custom.getByText('Add a custom model', { exact: true }).click();
-  await custom.getByLabel('CPU (transformers.js ONNX model)').check();
-  await custom.getByLabel('Name (optional)').fill('Tiny test llama');
-  await custom.getByTestId('custom-model-id').fill(CPU_MODEL);
-  await custom.getByTestId('custom-dtype').selectOption('q8');
-  await custom.getByTestId('custom-context').fill('8192');
-  await custom.getByTestId('custom-add').click();
-  const tiny = page.getByTestId('model-row').filter({ has: page.getByText('Tiny test llama', { exact: true }) });
-  await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();
-  await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
-}
-
 test('chat: stream a simulated reply, Stop it, and find the conversation after a reload', async ({ page }) => {
   test.setTimeout(120_000);
   const hosts = recordHosts(page);
-  const expected = goldenExpectation(FILE);
-  const [person] = Object.entries(expected.authors).sort((a, b) => b[1] - a[1])[0] ?? [];
-  if (person === undefined) throw new Error(`no author in the golden expectation of ${FILE}`);
+  const person = topAuthor(FILE);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
   await page.getByRole('button', { name: 'Open persona' }).click();
@@ -48,7 +22,7 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   await expect(chat.getByTestId('simulation-note')).toContainText('simulation');
   await chat.getByTestId('chat-no-model').getByRole('link').click();
 
-  await loadTinyModel(page);
+  await loadTinyCpuModel(page);
   // Back to the persona in the same page (the loaded model lives in this page).
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();

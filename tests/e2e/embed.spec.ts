@@ -2,26 +2,14 @@
 // embeddings with the real transformers.js engine (ONNX Runtime Web, WASM), reload mid-way and see the
 // job continue from the stored batches, then search the persona and get reply pairs back.
 // The model is the shared tiny BERT (real MiniLM tokenizer, random weights): fast, same code path.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, pickFiles } from './app-model';
 
 const FIXTURE = 'whatsapp/it/nmoya__22_OW_MT_2012_large.txt';
 const PERSON = 'ROOT';
-const TEST_MODEL = 'tiny-random-bert-minilm-tok';
 
 const number = (text: string) => Number(text.replace(/[^\d]/g, ''));
-
-async function chooseLocalTestModel(page: Page): Promise<void> {
-  const panel = page.getByTestId('embed-panel');
-  await panel.getByText('Model settings', { exact: true }).click();
-  await panel.getByLabel("This site's /models/ folder").check();
-  await panel.getByLabel('Embedding model').selectOption({ label: 'Another model (by id)…' });
-  await panel.getByLabel('Model id').fill(TEST_MODEL);
-  await panel.getByLabel('Weight type').selectOption('q8');
-  await panel.getByRole('button', { name: 'Save model settings' }).click();
-  await expect(panel.getByTestId('embed-model')).toHaveText(TEST_MODEL);
-}
 
 test('embeddings build with the real engine, resume after a reload, and a query returns pairs', async ({ page, context }) => {
   test.setTimeout(240_000);
@@ -37,7 +25,7 @@ test('embeddings build with the real engine, resume after a reload, and a query 
   await page.getByRole('button', { name: 'Open persona' }).click();
   const panel = page.getByTestId('embed-panel');
   await expect(panel.getByTestId('embed-status')).toHaveAttribute('data-state', 'none');
-  await chooseLocalTestModel(page);
+  await chooseTinyEmbedModel(page);
 
   await panel.getByTestId('embed-start').click();
   // Progress is visible while the real engine embeds batch after batch.

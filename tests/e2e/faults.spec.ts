@@ -9,18 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWhatsAppExport } from '../bench/generate-export';
-import { FIXTURES, createPersona, dbSnapshot, pickFiles } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, pickFiles, topAuthor } from './app-model';
 import { launchOptions } from './browser';
-import { goldenExpectation } from './golden';
 
 const TMP = fileURLToPath(new URL('../.tmp/', import.meta.url));
 const SMALL = 'whatsapp/en/whats-reader__android_WhatsApp_Chat_with_Alice.txt';
-
-function topAuthor(file: string): string {
-  const [name] = Object.entries(goldenExpectation(file).authors).sort((a, b) => b[1] - a[1])[0] ?? [];
-  if (name === undefined) throw new Error(`no author in the golden expectation of ${file}`);
-  return name;
-}
 
 async function openProfile(dir: string, baseURL: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(dir, { ...launchOptions(), baseURL });
