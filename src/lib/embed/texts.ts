@@ -6,7 +6,7 @@
 import { hashPair, pairToHex } from '../ingest/hash';
 import type { MemoryItem, PairContextLine, ReplyPair } from '../persona/types';
 
-export type ItemKind = 'pair' | 'turn' | 'memory';
+export type ItemKind = 'pair' | 'turn' | 'memory' | 'knowledge';
 
 export interface EmbedItem {
   kind: ItemKind;

@@ -18,6 +18,10 @@ import {
   type EmbedJobRow,
   type ConversationRow,
   type ChatMessageRow,
+  type MemoryProposalRow,
+  type MemoryJobRow,
+  type KnowledgeDocRow,
+  type KnowledgeChunkRow,
 } from './schema';
 
 export class PersonaDb extends Dexie {
@@ -34,6 +38,10 @@ export class PersonaDb extends Dexie {
   embedJobs!: EntityTable<EmbedJobRow, 'personaId'>;
   conversations!: EntityTable<ConversationRow, 'id'>;
   chatMessages!: Dexie.Table<ChatMessageRow, [string, number]>;
+  memoryProposals!: Dexie.Table<MemoryProposalRow, [string, string]>;
+  memoryJobs!: EntityTable<MemoryJobRow, 'personaId'>;
+  knowledgeDocs!: Dexie.Table<KnowledgeDocRow, [string, string]>;
+  knowledgeChunks!: Dexie.Table<KnowledgeChunkRow, [string, string]>;
 
   constructor(options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(DB_NAME, options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange });
@@ -58,6 +66,13 @@ export class PersonaDb extends Dexie {
       conversations: 'id, personaId, updatedAt',
       chatMessages: '[conversationId+seq], conversationId, personaId',
     });
+    // v4: the persona studio: proposed memories from an LLM pass (and its resumable job), knowledge documents.
+    this.version(4).stores({
+      memoryProposals: '[personaId+id], personaId, [personaId+status]',
+      memoryJobs: 'personaId',
+      knowledgeDocs: '[personaId+id], personaId',
+      knowledgeChunks: '[personaId+id], personaId, [personaId+docId]',
+    });
   }
 }
 
@@ -68,7 +83,20 @@ export class PersonaDb extends Dexie {
  * profiles, embedJobs) are handled by name.
  */
 export function personaIndexedTables(db: PersonaDb) {
-  return [db.sources, db.messages, db.turns, db.pairs, db.memories, db.snapshots, db.vectors, db.conversations, db.chatMessages] as const;
+  return [
+    db.sources,
+    db.messages,
+    db.turns,
+    db.pairs,
+    db.memories,
+    db.snapshots,
+    db.vectors,
+    db.conversations,
+    db.chatMessages,
+    db.memoryProposals,
+    db.knowledgeDocs,
+    db.knowledgeChunks,
+  ] as const;
 }
 
 let shared: PersonaDb | undefined;

@@ -7,3 +7,4 @@ export { isModelStorage, wipeEverything, type WipeOptions } from './wipe';
 export { clearPendingImport, markImportStarted, takeInterruptedImport, type PendingImport } from './pending-import';
 export * from './persona-data';
 export * from './conversations';
+export * from './standalone';

@@ -78,10 +78,11 @@ export function countMessages(db: PersonaDb, personaId: string): Promise<number>
 
 export async function deletePersona(db: PersonaDb, personaId: string): Promise<void> {
   const indexed = personaIndexedTables(db);
-  await db.transaction('rw', [...indexed, db.personas, db.profiles, db.embedJobs, db.meta], async () => {
+  await db.transaction('rw', [...indexed, db.personas, db.profiles, db.embedJobs, db.memoryJobs, db.meta], async () => {
     for (const table of indexed) await table.where('personaId').equals(personaId).delete();
     await db.profiles.delete(personaId);
     await db.embedJobs.delete(personaId);
+    await db.memoryJobs.delete(personaId);
     await db.meta.delete(forgottenMemoriesKey(personaId));
     await db.personas.delete(personaId);
   });

@@ -112,7 +112,7 @@ export interface SnapshotRow {
 }
 
 /** What a vector embeds. */
-export type VectorKind = 'pair' | 'turn' | 'memory';
+export type VectorKind = 'pair' | 'turn' | 'memory' | 'knowledge';
 
 export interface VectorRow {
   personaId: string;
@@ -193,4 +193,56 @@ export interface ChatMessageRow {
   error?: string;
   /** The user's thumbs on a persona reply: liked ones become examples, disliked ones are never reused. */
   rating?: 'up' | 'down';
+}
+
+/** A memory item an LLM pass proposed (schema v4): enters `memories` only once the user accepts it. */
+export interface MemoryProposalRow {
+  personaId: string;
+  id: string;
+  /** The proposed item (origin 'llm'), as the user last edited it. */
+  item: MemoryItem;
+  status: 'pending' | 'accepted' | 'rejected';
+  /** The history chunk it came from (resuming skips chunks already done). */
+  chunk: number;
+  /** An existing memory this newer item contradicts: accepting keeps that one as past. */
+  supersedes?: string;
+  createdAt: number;
+  decidedAt: number | null;
+}
+
+/** Progress of one persona's LLM memory pass (schema v4); `running` after a reload means it can resume. */
+export interface MemoryJobRow {
+  personaId: string;
+  state: 'running' | 'paused' | 'done' | 'cancelled' | 'failed';
+  modelId: string;
+  /** Chunks [0, nextChunk) are done. */
+  nextChunk: number;
+  totalChunks: number;
+  proposals: number;
+  startedAt: number;
+  updatedAt: number;
+  error: string | null;
+}
+
+/** A text document the user gave a persona as knowledge (schema v4). */
+export interface KnowledgeDocRow {
+  personaId: string;
+  id: string;
+  fileName: string;
+  title: string;
+  text: string;
+  addedAt: number;
+  chunkCount: number;
+}
+
+/** A retrievable piece of a knowledge document (schema v4), embedded like memories (VectorKind 'knowledge'). */
+export interface KnowledgeChunkRow {
+  personaId: string;
+  id: string;
+  docId: string;
+  seq: number;
+  text: string;
+  /** UTF-16 offsets of the chunk in the document, to show the source. */
+  start: number;
+  end: number;
 }
