@@ -4,11 +4,14 @@ import { defineConfig } from '@playwright/test';
 import { delimiter } from 'node:path';
 import { launchOptions } from './tests/e2e/browser';
 
-const PORT = 4173;
+// Several suites can run side by side on one machine: each may pick its own port and build folder.
+const PORT = Number(process.env.PERSONAYOU_E2E_PORT ?? 4173);
+const OUT_DIR = process.env.PERSONAYOU_E2E_DIST ?? 'dist';
 
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
+  outputDir: process.env.PERSONAYOU_E2E_DIST === undefined ? 'test-results' : `test-results-${process.env.PERSONAYOU_E2E_DIST}`,
   // Generates the WebLLM test weights into tests/.models/ when they are missing.
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 120_000,
@@ -26,7 +29,7 @@ export default defineConfig({
   webServer: {
     // The shared test models (real tokenizers, random weights) are served at /models/ for the embed tests,
     // overlaid with the generated WebLLM weights of tests/.models (global-setup.ts).
-    command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1`,
+    command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1 --outDir ${OUT_DIR}`,
     env: { PERSONAYOU_TEST_MODELS: ['../shared/models', 'tests/.models'].join(delimiter) },
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
