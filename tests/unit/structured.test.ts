@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { z } from '../../src/lib/zod';
 import { extractJsonText, parseStructured, structured } from '../../src/lib/llm/structured';
 
 const Person = z.object({ name: z.string().min(1), traits: z.array(z.object({ name: z.string(), strength: z.number().min(0).max(1) })) });

@@ -5,7 +5,7 @@
 // Invariant: `parseStructured` never throws; a failure says which stage failed and why, for the UI.
 
 import { jsonrepair } from 'jsonrepair';
-import { z } from 'zod';
+import { z } from '../zod';
 
 export interface StructuredSpec<T> {
   /** The JSON Schema to pass as GenerationOptions.jsonSchema. */
