@@ -3,6 +3,7 @@
 // terminated, the pending call is abandoned, and nothing was stored (commits are one transaction).
 
 import type { Analysis, CommitChoice, CommitResult } from '../lib/importer/ingest-api';
+import type { PortableImport } from '../lib/store/bundle-portable';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
 import type { ImportProgress, Result } from '../lib/rpc/progress';
@@ -21,6 +22,8 @@ export class ImportManager {
   error = $state<AppErrorData | null>(null);
   result = $state.raw<CommitResult | null>(null);
   notice = $state<string | null>(null);
+  /** Set when the picked file was a persona backup or a character card, imported directly. */
+  portable = $state.raw<PortableImport | null>(null);
 
   readonly #client = new IngestClient();
   #cancel: (() => void) | null = null;
@@ -33,6 +36,24 @@ export class ImportManager {
     if (files.length === 0 || this.busy) return;
     this.reset();
     this.stage = 'analyzing';
+    const [single] = files;
+    if (files.length === 1 && single !== undefined) {
+      // A backup (.zip with our manifest) or a character card (.png / card .json) is imported directly;
+      // the worker answers null for anything else, which then goes the chat-export way below.
+      const portable = await this.#run((onProgress) => this.#client.api.importPortable(single, onProgress));
+      if (portable === CANCELLED) return;
+      if (!portable.ok) {
+        this.error = portable.error;
+        this.stage = 'idle';
+        return;
+      }
+      if (portable.value !== null) {
+        this.portable = portable.value;
+        this.result = { personaId: portable.value.personaId, displayName: portable.value.displayName, added: 0, alreadyStored: 0 };
+        this.stage = 'done';
+        return;
+      }
+    }
     const outcome = await this.#run((onProgress) => this.#client.api.analyze([...files], onProgress));
     if (outcome === CANCELLED) return;
     if (!outcome.ok) {
@@ -80,6 +101,7 @@ export class ImportManager {
     this.error = null;
     this.result = null;
     this.notice = null;
+    this.portable = null;
   }
 
   /** Drops the worker (e.g. before a wipe, so it holds no database connection). */

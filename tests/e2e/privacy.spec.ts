@@ -6,7 +6,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles } from './app-model';
 import { goldenExpectation } from './golden';
 import { listStorage, recordCspViolations, recordRequests, showMessages, waitForServiceWorker } from './pwa-model';
 
@@ -18,14 +18,27 @@ interface StepContext {
   page: Page;
 }
 
+/** The persona's page, remembered by "browse the persona" for the steps after it. */
+let personaUrl = '';
+
+/** Clicks an export button and waits for its download to arrive. */
+async function exportFile(page: Page, button: string | RegExp): Promise<void> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: button, exact: typeof button === 'string' }).click(),
+  ]);
+  expect((await download.path()).length).toBeGreaterThan(0);
+}
+
 interface Step {
   name: string;
   run: (step: StepContext) => Promise<void>;
 }
 
 /**
- * What a person does, in order. Add later features as steps here (embedding with the local test model,
- * a chat turn, an export), before "reload offline": each runs under the same recorder and checks.
+ * What a person does, in order: import, browse, embed with the local test model, chat with the local
+ * CPU model, export every format. Add later features as steps here, before "reload offline": each runs
+ * under the same recorder and checks.
  */
 const STEPS: Step[] = [
   {
@@ -49,7 +62,46 @@ const STEPS: Step[] = [
     name: 'browse the persona',
     run: async ({ page }) => {
       await page.getByRole('button', { name: 'Open persona' }).click();
+      personaUrl = page.url();
       await showMessages(page);
+    },
+  },
+  {
+    name: 'build embeddings with the tiny local embedder',
+    run: async ({ page }) => {
+      const panel = page.getByTestId('embed-panel');
+      await chooseTinyEmbedModel(page);
+      await panel.getByTestId('embed-start').click();
+      await expect(panel.getByTestId('embed-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+    },
+  },
+  {
+    name: 'load the tiny CPU model and chat one message',
+    run: async ({ page }) => {
+      await loadTinyCpuModel(page);
+      // Back inside the app (the loaded model lives in this page).
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+      await page.getByTestId('persona-card').getByRole('link').first().click();
+      expect(page.url()).toBe(personaUrl);
+      await page.getByRole('tab', { name: 'Chat' }).click();
+      const chat = page.getByTestId('chat-view');
+      await chat.getByTestId('chat-input').fill('What did you do last weekend?');
+      await chat.getByTestId('chat-input').press('Enter');
+      await expect(chat.getByTestId('persona-message')).toHaveCount(1);
+      await expect.poll(async () => Number(await chat.getByTestId('chat-token-count').innerText()), { timeout: 60_000 }).toBeGreaterThan(2);
+      if (await chat.getByTestId('chat-stop').isVisible()) await chat.getByTestId('chat-stop').click();
+      await expect(chat.getByTestId('chat-send')).toBeVisible();
+    },
+  },
+  {
+    name: 'export the backup, the character cards, the fine-tune data and the chat',
+    run: async ({ page }) => {
+      await page.getByRole('tab', { name: 'Export' }).click();
+      await exportFile(page, 'Backup (.zip)');
+      await exportFile(page, 'Character card (PNG)');
+      await exportFile(page, 'Character card (JSON)');
+      await exportFile(page, 'Fine-tune data (JSONL)');
+      await exportFile(page, /^SillyTavern chat \(JSONL\)/);
     },
   },
   {
@@ -84,6 +136,7 @@ function importedTexts(path: string): string[] {
 }
 
 test('no request leaves 127.0.0.1 and none carries imported text, through every step', async ({ context, page }) => {
+  test.setTimeout(300_000);
   const requests = recordRequests(context);
   const sockets: string[] = [];
   page.on('websocket', (socket) => sockets.push(socket.url()));

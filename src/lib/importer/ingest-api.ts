@@ -23,6 +23,7 @@ import {
 import { buildPersona } from './build-persona';
 import { guessSelf, participantsOf, type Participant } from './participants';
 import { readFileBytes } from './read-file';
+import { exportPortable, importPortable } from '../store/bundle-portable';
 
 export interface AnalyzedFileOk {
   ok: true;
@@ -290,7 +291,16 @@ export function createIngestApi(openDb: () => PersonaDb) {
     }
   }
 
-  return { analyze, commit, discard, rebuild };
+  return {
+    analyze,
+    commit,
+    discard,
+    rebuild,
+    // Persona portability (bundle, card, fine-tune data, SillyTavern chat): see src/lib/store/bundle-portable.ts.
+    exportPortable: (request: Parameters<typeof exportPortable>[1], onProgress: Parameters<typeof exportPortable>[2]) =>
+      exportPortable(openDb(), request, onProgress),
+    importPortable: (file: File, onProgress: (progress: ImportProgress) => void) => importPortable(openDb(), file, onProgress),
+  };
 }
 
 export type IngestApi = ReturnType<typeof createIngestApi>;

@@ -1,4 +1,5 @@
-// Finds and inflates the one chat text inside a .zip export (the only importer of jszip).
+// Finds and inflates the one chat text inside a .zip export, and reads/writes the members of persona
+// bundles (the only importer of jszip).
 // Invariants: media members are never inflated; a member's declared size and compression ratio are
 // checked from the central directory before inflating, and inflating stops as soon as the output
 // passes the limit; __MACOSX/ metadata and nested zips are ignored.
@@ -339,4 +340,69 @@ export async function extractChat(
 function zipStem(zipName: string): string | null {
   const stem = baseName(zipName.replace(/\\/g, '/')).replace(/\.zip$/i, '').trim();
   return stem === '' ? null : stem;
+}
+
+// -- generic archives (persona bundles) -------------------------------------------------------------
+
+export interface ZipMemberIn {
+  name: string;
+  bytes: Uint8Array;
+  /** Store without compression (already dense data such as Float32 vectors: deflate gains little, costs time). */
+  store?: boolean;
+}
+
+/** Packs members into a .zip; `onProgress` gets the share done (0..1) while jszip compresses. */
+export async function writeZip(members: readonly ZipMemberIn[], onProgress?: (fraction: number) => void): Promise<Uint8Array> {
+  const zip = new JSZip();
+  for (const m of members) {
+    zip.file(m.name, m.bytes, { binary: true, compression: m.store === true ? 'STORE' : 'DEFLATE', createFolders: false });
+  }
+  return zip.generateAsync({ type: 'uint8array', compression: 'DEFLATE', compressionOptions: { level: 6 }, streamFiles: false }, (meta) =>
+    onProgress?.(meta.percent / 100),
+  );
+}
+
+export interface OpenedZip {
+  /** Every file member (folders and __MACOSX/ metadata left out), as named in the zip. */
+  names: string[];
+  /** Inflates one member; refuses (ImportError 'zip-too-large') a member larger than `maxMemberBytes`. */
+  read(name: string): Promise<Uint8Array>;
+}
+
+/**
+ * Opens a .zip for reading members by name. Sizes are checked against the central directory before
+ * inflating and while inflating, as for chat zips, so a crafted archive cannot exhaust memory.
+ */
+export async function openZip(zipName: string, bytes: Uint8Array, limits: ZipLimits): Promise<OpenedZip> {
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(bytes, { checkCRC32: true, createFolders: false });
+  } catch {
+    throw new ImportError('bad-zip', zipName, `"${zipName}" is a .zip file that cannot be opened; it may be damaged or incomplete.`);
+  }
+  const files = Object.values(zip.files).filter((e) => !e.dir && !isIgnored(e.name));
+  return {
+    names: files.map((e) => e.name),
+    async read(name: string): Promise<Uint8Array> {
+      const entry = zip.file(name);
+      if (entry === null) throw new ImportError('bad-zip', zipName, `"${zipName}" has no member "${name}".`);
+      const problem = sizeProblem(declaredSizes(entry), limits);
+      if (problem !== null) throw tooLarge(zipName, name, problem.detail, problem.extra);
+      try {
+        return await inflate(entry, limits.maxMemberBytes, Infinity, {}, 0);
+      } catch (error) {
+        if (error instanceof TooLarge) throw tooLarge(zipName, name, `expands past ${formatBytes(limits.maxMemberBytes)}`, { limit: limits.maxMemberBytes });
+        throw new ImportError('bad-zip', zipName, `"${zipName}" is damaged: "${name}" inside it cannot be unpacked.`);
+      }
+    },
+  };
+}
+
+/** The name of the first member as written in the first local header, from the first bytes of a file (no inflating). */
+export function firstZipMemberName(head: Uint8Array): string | null {
+  // Local file header: signature PK\x03\x04, name length at offset 26 (u16 LE), name from offset 30.
+  if (head.length < 30 || head[0] !== 0x50 || head[1] !== 0x4b || head[2] !== 0x03 || head[3] !== 0x04) return null;
+  const length = (head[26] ?? 0) | ((head[27] ?? 0) << 8);
+  if (head.length < 30 + length) return null;
+  return new TextDecoder().decode(head.subarray(30, 30 + length));
 }
