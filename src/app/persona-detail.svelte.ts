@@ -5,6 +5,8 @@ import type { MemoryItem, MemoryType } from '../lib/persona/types';
 import { localNowTs } from './format';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
+import { MemoryLlmManager } from './memory-llm-manager.svelte';
+import type { ModelManager } from './model-manager.svelte';
 import type { ImportProgress } from '../lib/rpc/progress';
 import {
   addMemory,
@@ -62,6 +64,19 @@ export class PersonaDetail {
     for (const stop of this.#stops) stop();
     this.#stops = [];
     this.#client.cancel();
+    this.#memoryPass?.stop();
+    this.#memoryPass = null;
+  }
+
+  #memoryPass: MemoryLlmManager | null = null;
+
+  /** The LLM memory pass and its review (one per open persona, so switching tabs does not stop it). */
+  memoryPass(models: ModelManager): MemoryLlmManager {
+    if (this.#memoryPass === null) {
+      this.#memoryPass = new MemoryLlmManager(this.personaId, models, () => this.memories);
+      this.#memoryPass.start();
+    }
+    return this.#memoryPass;
   }
 
   saveSummary(summary: string): Promise<void> {

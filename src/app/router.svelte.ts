@@ -1,12 +1,13 @@
-// Hash routing: #/ (personas), #/import, #/persona/<id>, #/models. The hash keeps the app working from any
+// Hash routing: #/ (personas), #/import, #/new (persona from a description), #/persona/<id>, #/models. The hash keeps the app working from any
 // static host and offline, with no server-side routes.
 
-export type Route = { name: 'home' } | { name: 'import' } | { name: 'models' } | { name: 'persona'; id: string };
+export type Route = { name: 'home' } | { name: 'import' } | { name: 'new' } | { name: 'models' } | { name: 'persona'; id: string };
 
 function parse(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/import') return { name: 'import' };
   if (path === '/models') return { name: 'models' };
+  if (path === '/new') return { name: 'new' };
   const persona = /^\/persona\/([^/]+)$/.exec(path);
   if (persona?.[1] !== undefined) return { name: 'persona', id: decodeURIComponent(persona[1]) };
   return { name: 'home' };
@@ -31,6 +32,8 @@ export class Router {
           ? '#/import'
           : route.name === 'models'
             ? '#/models'
+            : route.name === 'new'
+              ? '#/new'
             : `#/persona/${encodeURIComponent(route.id)}`;
   }
 }

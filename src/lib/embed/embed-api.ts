@@ -7,6 +7,7 @@ import { AppError, type AppErrorData } from '../rpc/app-error';
 import { throttle, type Result } from '../rpc/progress';
 import type { PersonaDb } from '../store/db';
 import { countVectors, getEmbedJob, loadRetrievalRows, loadVectors, onDatabaseDeleted } from '../store/vectors';
+import { loadKnowledgeSources } from '../store/knowledge';
 import { buildPersonaCorpus, retrieve, type PersonaCorpus, type Retrieval, type RetrieveOptions } from '../search/retrieve';
 import { chooseBackend, probeAdapter, type AdapterFacts, type BackendChoice } from './backend';
 import type { Embedder, ModelLoadProgress } from './embedder';
@@ -110,10 +111,14 @@ export function createEmbedApi(openDbOnce: () => PersonaDb, deps: EmbedApiDeps) 
     const key = `${job.modelId}|${job.updatedAt}|${count}|${job.sourceStamp}`;
     const cached = corpora.get(personaId);
     if (cached?.key === key) return cached.corpus;
-    const [rows, vectors] = await Promise.all([loadRetrievalRows(db, personaId), loadVectors(db, personaId, job.modelId)]);
+    const [rows, vectors, knowledge] = await Promise.all([
+      loadRetrievalRows(db, personaId),
+      loadVectors(db, personaId, job.modelId),
+      loadKnowledgeSources(db, personaId),
+    ]);
     if (rows === undefined) return null;
     cached?.corpus.dispose();
-    const corpus = buildPersonaCorpus(job.modelId, rows, vectors);
+    const corpus = buildPersonaCorpus(job.modelId, { ...rows, knowledge }, vectors);
     corpora.set(personaId, { key, corpus });
     return corpus;
   }
@@ -146,6 +151,19 @@ export function createEmbedApi(openDbOnce: () => PersonaDb, deps: EmbedApiDeps) 
           jobs.delete(controller);
         }
       });
+    },
+
+    /**
+     * Unit vectors of arbitrary texts with a given model, in input order (the fidelity evaluation compares
+     * generated and real replies). Uses the same loaded embedder as jobs and queries.
+     */
+    async embedTexts(request: { model: ModelSpec; source: ModelSource; texts: string[] }): Promise<Result<Float32Array[]>> {
+      try {
+        const embedder = await embedderFor(request.model, request.source);
+        return { ok: true, value: await embedder.embed(request.texts) };
+      } catch (error) {
+        return { ok: false, error: toErrorData(error) };
+      }
     },
 
     async retrieve(request: RetrieveRequest): Promise<Result<Retrieval | null>> {

@@ -15,6 +15,7 @@ import {
   vectorHashes,
   writeVectorBatch,
 } from '../store/vectors';
+import { listKnowledgeChunks } from '../store/knowledge';
 import type { Backend } from './backend';
 import { BatchTuner } from './batching';
 import type { Embedder } from './embedder';
@@ -78,7 +79,7 @@ export async function runEmbedJob(deps: EmbedJobDeps, personaId: string): Promis
   onProgress({ phase: 'plan' });
   const sources = await loadEmbedSources(db, personaId);
   if (sources === undefined) return failure('persona-missing', 'This persona no longer exists.');
-  const items = embedItems(sources);
+  const items = embedItems({ ...sources, knowledge: await listKnowledgeChunks(db, personaId) });
   const stored = await vectorHashes(db, personaId, modelId);
   const wanted = new Map(items.map((item) => [itemKey(item.kind, item.refId), item]));
   const pending = items.filter((item) => stored.get(itemKey(item.kind, item.refId)) !== item.textHash).sort(byLength);

@@ -59,6 +59,19 @@ export interface EmbedSources {
   /** The persona's own turns only. */
   turns: readonly TurnLike[];
   memories: readonly Pick<MemoryItem, 'id' | 'text'>[];
+  /** Chunks of the persona's knowledge documents. */
+  knowledge?: readonly { id: string; text: string }[];
+}
+
+/** Knowledge chunks are cut to fit a sentence model already (src/lib/persona/knowledge); this only bounds odd ones. */
+export const MAX_KNOWLEDGE_EMBED_CHARS = 1200;
+
+/** A knowledge chunk as embedded and indexed: its head (the chunk was cut to start at a boundary). */
+export function knowledgeText(text: string): string {
+  const clean = text.trim();
+  if (clean.length <= MAX_KNOWLEDGE_EMBED_CHARS) return clean;
+  const high = /[\ud800-\udbff]/.test(clean[MAX_KNOWLEDGE_EMBED_CHARS - 1] ?? '');
+  return clean.slice(0, MAX_KNOWLEDGE_EMBED_CHARS - (high ? 1 : 0));
 }
 
 /**
@@ -82,6 +95,10 @@ export function embedItems(sources: EmbedSources): EmbedItem[] {
   for (const memory of sources.memories) {
     const text = clipTail(memory.text.trim());
     if (text !== '') out.push(item('memory', memory.id, text));
+  }
+  for (const chunk of sources.knowledge ?? []) {
+    const text = knowledgeText(chunk.text);
+    if (text !== '') out.push(item('knowledge', chunk.id, text));
   }
   return out;
 }

@@ -7,7 +7,7 @@
 import type { ChatMessage } from '../llm/types';
 import { languageName } from './lang';
 import { styleSummary } from './summary';
-import type { MemoryItem, ReplyPair, StyleProfile, StyleStats } from './types';
+import type { ExampleExchange, MemoryItem, PersonaDefinition, PersonaOrigin, ReplyPair, StyleProfile, StyleStats } from './types';
 
 export interface PromptInput {
   personaName: string;
@@ -24,8 +24,16 @@ export interface PromptInput {
   contextWindow: number;
   maxReplyTokens: number;
   countTokens: (texts: string[]) => Promise<number[]>;
+  /** Retrieved chunks of the persona's knowledge documents, best first; `source` is the document's title. */
+  knowledge?: { id?: string; text: string; source: string; score: number }[];
+  /** Summaries of the older part of this chat that no longer fits ("Earlier in this chat"). */
+  conversationSummary?: string;
   maxExamples?: number;
   useMemory?: boolean;
+  /** What the user wrote about the persona: "Who you are", "Your rules", hand-written example exchanges. */
+  definition?: PersonaDefinition;
+  /** Where the persona came from; absent means an export (a persona made from a description has no chats). */
+  origin?: PersonaOrigin;
 }
 
 export interface PromptSection {
@@ -39,6 +47,8 @@ export interface AssembledPrompt {
   sections: PromptSection[];
   usedExampleIds: string[];
   usedMemoryIds: string[];
+  /** Ids of the knowledge chunks that made it into the prompt (chunks given without an id are left out). */
+  usedKnowledgeIds: string[];
   keptHistory: number;
   droppedHistory: number;
   tokens: { system: number; history: number; total: number; budget: number };
@@ -139,7 +149,19 @@ export function splitIntoBubbles(reply: string, profile: StyleProfile | null): s
 // ---------------------------------------------------------------------------------------------------
 // Prompt text
 
+/** Made from a description, by hand or from a card: there are no chat messages it was built from. */
+function isStandalone(input: PromptInput): boolean {
+  return input.origin === 'description' || input.origin === 'manual' || input.origin === 'card';
+}
+
 function header(input: PromptInput): string {
+  if (isStandalone(input)) {
+    return (
+      `You are ${input.personaName}, a fictional character, texting with ${input.userName ?? 'someone'}. Reply as ` +
+      `${input.personaName} would, in their voice, and stay in character. You are not an assistant: do not offer ` +
+      `help, do not explain, no lists, no markdown.`
+    );
+  }
   const who = input.personaName === input.personName
     ? `You are a simulation of ${input.personName}, built from their chat messages.`
     : `You are ${input.personaName}, a simulation of ${input.personName} built from their chat messages.`;
@@ -172,18 +194,64 @@ function exampleText(pair: ReplyPair, personName: string): string {
   return `${said.join('\n')}\n${personName} answered: ${pair.reply}`;
 }
 
+/** How strongly a trait shows, in words a model follows better than a number. */
+function strengthWord(strength: number): string {
+  if (strength >= 0.8) return 'very strongly';
+  if (strength >= 0.6) return 'strongly';
+  if (strength >= 0.4) return 'moderately';
+  if (strength >= 0.2) return 'slightly';
+  return 'barely';
+}
+
+/** "Who you are": background, traits and setting of the definition; null when all are empty. */
+export function identityText(definition: PersonaDefinition): string | null {
+  const lines: string[] = [];
+  if (definition.background.trim() !== '') lines.push(`Who you are: ${definition.background.trim()}`);
+  const traits = definition.traits.filter((t) => t.name.trim() !== '');
+  if (traits.length > 0) lines.push(`Your traits: ${traits.map((t) => `${t.name.trim()} (${strengthWord(t.strength)})`).join(', ')}.`);
+  if (definition.scenario.trim() !== '') lines.push(`Setting: ${definition.scenario.trim()}`);
+  return lines.length === 0 ? null : lines.join('\n');
+}
+
+/** "Your rules": one line per rule, things to do then things never to do; null when there are none. */
+export function definitionRulesText(definition: PersonaDefinition): string | null {
+  const dos = definition.rules.do.map((r) => r.trim()).filter((r) => r !== '');
+  const donts = definition.rules.dont.map((r) => r.trim()).filter((r) => r !== '');
+  if (dos.length + donts.length === 0) return null;
+  return ['Your rules when you write:', ...dos.map((r) => `Do: ${r}`), ...donts.map((r) => `Never: ${r}`)].join('\n');
+}
+
+function handExampleText(example: ExampleExchange, userName: string | null, personName: string): string {
+  return `When ${userName ?? 'someone'} said: ${example.user.trim()}\n${personName} answered: ${example.reply.trim()}`;
+}
+
 const SECTION_HEAD = {
+  handExamples: (name: string): string => `Example exchanges written for ${name}, to copy the voice:`,
   memories: (name: string): string => `What you know (facts from ${name}'s chats):`,
   examples: (name: string): string => `Real replies of ${name}, to copy the style (not the content):`,
 };
+
+const KNOWLEDGE_HEAD = 'What you know (from your notes):';
+const SUMMARY_HEAD = 'Earlier in this chat (a summary of what was said before the messages below):';
+/** Retrieved knowledge chunks placed before history, like the first memories. */
+const FIRST_KNOWLEDGE = 1;
+
+function knowledgeLine(k: { text: string; source: string }): string {
+  return `From “${k.source}”: ${k.text.trim()}`;
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Assembly
 
 type Item =
   | { kind: 'style'; text: string }
+  | { kind: 'identity'; text: string }
+  | { kind: 'rules'; text: string }
+  | { kind: 'hand'; id: string; text: string }
   | { kind: 'memory'; id: string; text: string }
   | { kind: 'example'; id: string; text: string }
+  | { kind: 'knowledge'; id: string; text: string }
+  | { kind: 'summary'; text: string }
   | { kind: 'history'; index: number };
 
 interface Built {
@@ -197,15 +265,29 @@ function build(input: PromptInput, head: string, items: readonly Item[]): Built 
   const style = items.find((i): i is Extract<Item, { kind: 'style' }> => i.kind === 'style');
   const memories = items.filter((i): i is Extract<Item, { kind: 'memory' }> => i.kind === 'memory');
   const examples = items.filter((i): i is Extract<Item, { kind: 'example' }> => i.kind === 'example');
+  const identity = items.find((i) => i.kind === 'identity');
+  const rules = items.find((i) => i.kind === 'rules');
+  const hand = items.filter((i): i is Extract<Item, { kind: 'hand' }> => i.kind === 'hand');
   const sections: { title: string; text: string }[] = [{ title: 'Persona', text: head }];
+  if (identity !== undefined && identity.kind === 'identity') sections.push({ title: 'Who you are', text: identity.text });
   if (style !== undefined) sections.push({ title: 'Style', text: style.text });
+  if (rules !== undefined && rules.kind === 'rules') sections.push({ title: 'Your rules', text: rules.text });
   // Items were added pinned first, then by relevance: keep that order in the text.
   if (memories.length > 0) {
     sections.push({ title: 'Memories', text: [SECTION_HEAD.memories(input.personName), ...memories.map((m) => m.text)].join('\n') });
   }
+  // Hand-written exchanges first: the user chose them, the real pairs were only retrieved.
+  if (hand.length > 0) {
+    sections.push({ title: 'Example exchanges', text: [SECTION_HEAD.handExamples(input.personName), ...hand.map((e) => e.text)].join('\n\n') });
+  }
   if (examples.length > 0) {
     sections.push({ title: 'Examples', text: [SECTION_HEAD.examples(input.personName), ...examples.map((e) => e.text)].join('\n\n') });
   }
+  const knowledge = items.filter((i): i is Extract<Item, { kind: 'knowledge' }> => i.kind === 'knowledge');
+  if (knowledge.length > 0) sections.push({ title: 'Knowledge', text: [KNOWLEDGE_HEAD, ...knowledge.map((k) => k.text)].join('\n\n') });
+  // Last in the system prompt: it leads into the kept history.
+  const summary = items.find((i): i is Extract<Item, { kind: 'summary' }> => i.kind === 'summary');
+  if (summary !== undefined) sections.push({ title: 'Earlier in this chat', text: `${SUMMARY_HEAD}\n${summary.text}` });
   const last = input.history.length - 1;
   let firstKept = last;
   for (const i of items) if (i.kind === 'history') firstKept = Math.min(firstKept, i.index);
@@ -215,6 +297,40 @@ function build(input: PromptInput, head: string, items: readonly Item[]): Built 
     history: last < 0 ? [] : input.history.slice(firstKept),
     firstKept,
   };
+}
+
+interface DefinitionItems {
+  identity: Item | null;
+  rules: Item | null;
+  hand: Item[];
+  /** Estimated cost of each item (its joining newlines included, except what `tokensOf` adds). */
+  tokens: Map<Item, number>;
+  headTokens: number;
+  /** Set once the first hand-written example is in: its section heading is paid then. */
+  hasHand: boolean;
+}
+
+/** The definition's items and their token counts (a tokenizer round trip only when there is a definition). */
+async function definitionItems(input: PromptInput): Promise<DefinitionItems> {
+  const none: DefinitionItems = { identity: null, rules: null, hand: [], tokens: new Map(), headTokens: 0, hasHand: false };
+  const definition = input.definition;
+  if (definition === undefined) return none;
+  const identityString = identityText(definition);
+  const rulesString = definitionRulesText(definition);
+  const identity: Item | null = identityString === null ? null : { kind: 'identity', text: identityString };
+  const rules: Item | null = rulesString === null ? null : { kind: 'rules', text: rulesString };
+  const hand: Item[] = definition.examples
+    .filter((e) => e.user.trim() !== '' && e.reply.trim() !== '')
+    .map((e, i) => ({ kind: 'hand', id: `definition-example-${i}`, text: handExampleText(e, input.userName, input.personName) }));
+  const head = SECTION_HEAD.handExamples(input.personName);
+  const texts = [head, identity?.text ?? '', rules?.text ?? '', ...hand.map((h) => (h.kind === 'hand' ? h.text : ''))];
+  const counts = await input.countTokens(texts);
+  const tokens = new Map<Item, number>();
+  // Whole sections like the style: one more newline than tokensOf counts for a single item.
+  if (identity !== null) tokens.set(identity, (counts[1] ?? 0) + 1);
+  if (rules !== null) tokens.set(rules, (counts[2] ?? 0) + 1);
+  hand.forEach((h, i) => tokens.set(h, counts[3 + i] ?? 0));
+  return { identity, rules, hand, tokens, headTokens: counts[0] ?? 0, hasHand: false };
 }
 
 export async function assemblePrompt(input: PromptInput): Promise<AssembledPrompt> {
@@ -241,6 +357,20 @@ export async function assemblePrompt(input: PromptInput): Promise<AssembledPromp
     examples.push({ kind: 'example', id: pair.id, text: exampleText(pair, input.personName) });
   }
   const style: Item | null = input.profile === null ? null : { kind: 'style', text: styleText(input.profile, input.personName) };
+  const seenChunk = new Set<string>();
+  const knowledge: Item[] = [];
+  for (const [n, k] of (input.knowledge ?? []).entries()) {
+    const key = k.id ?? `#${n}`;
+    if (k.text.trim() === '' || seenChunk.has(key)) continue;
+    seenChunk.add(key);
+    knowledge.push({ kind: 'knowledge', id: key, text: knowledgeLine(k) });
+  }
+  const summaryText = input.conversationSummary?.trim() ?? '';
+  const summaryItem: Item | null = summaryText === '' ? null : { kind: 'summary', text: summaryText };
+  // Knowledge and the summary are counted in a round trip of their own (their heading is paid with the first chunk).
+  const extraCounts = await input.countTokens([KNOWLEDGE_HEAD, `${SUMMARY_HEAD}\n${summaryText}`, ...knowledge.map((i) => (i.kind === 'knowledge' ? i.text : ''))]);
+  let hasKnowledge = false;
+  const def = await definitionItems(input);
 
   // One tokenizer round trip for every piece; an item costs its tokens plus its joining newline(s), and a
   // section's heading is paid with its first item.
@@ -271,25 +401,38 @@ export async function assemblePrompt(input: PromptInput): Promise<AssembledPromp
     let extra = cost;
     if (item.kind === 'memory' && !hasMemory) extra += memHeadTokens + 2;
     if (item.kind === 'example' && !hasExample) extra += exHeadTokens + 2;
+    if (item.kind === 'hand' && !def.hasHand) extra += def.headTokens + 2;
     if (used + extra > budget) return false;
     used += extra;
+    if (item.kind === 'hand') def.hasHand = true;
     if (item.kind === 'memory') hasMemory = true;
     if (item.kind === 'example') hasExample = true;
     chosen.push(item);
     return true;
   };
-  const tokensOf = (item: Item): number => (itemTokens.get(item) ?? 0) + (item.kind === 'example' ? 2 : 1);
+  for (const [item, tokens] of def.tokens) itemTokens.set(item, tokens);
+  const tokensOf = (item: Item): number => (itemTokens.get(item) ?? 0) + (item.kind === 'example' || item.kind === 'hand' ? 2 : 1);
 
   // Priority: style, pinned facts, the best few examples and facts, then recent turns newest first (the
   // first one that does not fit ends the history), then the remaining examples and facts by rank.
   if (style !== null) tryAdd(style, styleTokens + 2);
+  // The definition is who a standalone persona is at all: right after the measured style.
+  for (const d of [def.identity, def.rules]) if (d !== null) tryAdd(d, tokensOf(d));
   for (const m of pinned) tryAdd(m, tokensOf(m));
-  for (const e of examples.slice(0, FIRST_EXAMPLES)) tryAdd(e, tokensOf(e));
+  // The chat's own past outranks old examples: without it the persona forgets what was said.
+  if (summaryItem !== null) tryAdd(summaryItem, (extraCounts[1] ?? 0) + 2);
+  const addKnowledge = (item: Item, k: number): void => {
+    if (tryAdd(item, (extraCounts[2 + k] ?? 0) + 2 + (hasKnowledge ? 0 : (extraCounts[0] ?? 0) + 2))) hasKnowledge = true;
+  };
+  // Hand-written exchanges rank before the retrieved real pairs and are budgeted the same way.
+  const allExamples = [...def.hand, ...examples];
+  for (const e of allExamples.slice(0, FIRST_EXAMPLES)) tryAdd(e, tokensOf(e));
   for (const m of retrieved.slice(0, FIRST_MEMORIES)) tryAdd(m, tokensOf(m));
+  knowledge.slice(0, FIRST_KNOWLEDGE).forEach((item, k) => addKnowledge(item, k));
   for (let i = olderHistory.length - 1; i >= 0; i--) {
     if (!tryAdd({ kind: 'history', index: i }, at(historyBase + i) + MESSAGE_OVERHEAD)) break;
   }
-  const restExamples = examples.slice(FIRST_EXAMPLES);
+  const restExamples = allExamples.slice(FIRST_EXAMPLES);
   const restMemories = retrieved.slice(FIRST_MEMORIES);
   for (let r = 0; r < Math.max(restExamples.length, restMemories.length); r++) {
     const e = restExamples[r];
@@ -298,6 +441,8 @@ export async function assemblePrompt(input: PromptInput): Promise<AssembledPromp
     if (e !== undefined) tryAdd(e, tokensOf(e));
     if (m !== undefined) tryAdd(m, tokensOf(m));
   }
+
+  knowledge.slice(FIRST_KNOWLEDGE).forEach((item, k) => addKnowledge(item, FIRST_KNOWLEDGE + k));
 
   // A chat history that starts with the persona confuses templates that expect user first: after a
   // cut, drop a leading assistant turn too.
@@ -331,6 +476,7 @@ export async function assemblePrompt(input: PromptInput): Promise<AssembledPromp
       sections: built.sections.map((s, i) => ({ ...s, tokens: sectionTokens[i] ?? 0 })),
       usedExampleIds: chosen.flatMap((i) => (i.kind === 'example' ? [i.id] : [])),
       usedMemoryIds: chosen.flatMap((i) => (i.kind === 'memory' ? [i.id] : [])),
+      usedKnowledgeIds: chosen.flatMap((i) => (i.kind === 'knowledge' && !i.id.startsWith('#') ? [i.id] : [])),
       keptHistory,
       droppedHistory: input.history.length - keptHistory,
       tokens: { system, history, total: system + history, budget },

@@ -119,6 +119,15 @@ export interface MemoryItem {
   supersededBy?: string;
   /** Episodes: the day the event happens or happened (YYYY-MM-DD), resolved from the message time. */
   eventDate?: string;
+  /** People, places and topics the item mentions, as a model (or the user) named them; the memory graph adds more. */
+  entities?: MemoryEntity[];
+}
+
+export type MemoryEntityKind = 'person' | 'place' | 'topic';
+
+export interface MemoryEntity {
+  kind: MemoryEntityKind;
+  name: string;
 }
 
 /** A trait of the persona with how strongly it shows, 0..1. */

@@ -1,9 +1,11 @@
-// retrieve(personaId, query, {k}): the persona's reply pairs, memories and own turns most relevant to a
-// message, by hybrid (vector + BM25) relevance with MMR de-duplication. Held-out pairs and superseded
-// memories are never returned. The corpus is a cache keyed by what the store says about the vectors.
+// retrieve(personaId, query, {k}): the persona's reply pairs, memories, own turns and knowledge-document
+// chunks most relevant to a message, by hybrid (vector + BM25) relevance with MMR de-duplication.
+// Held-out pairs and superseded memories are never returned. The corpus is a cache keyed by what the
+// store says about the vectors.
 
 import type { MemoryItem, PairContextLine } from '../persona/types';
-import { itemKey, turnRefId, contextText, clipTail, type ItemKind } from '../embed/texts';
+import { itemKey, turnRefId, contextText, clipTail, knowledgeText, type ItemKind } from '../embed/texts';
+import { buildMemoryGraph, neighbours, type MemoryGraph } from '../persona/memory-graph';
 import { KindCorpus, type CorpusEntry } from './corpus';
 import type { HybridParams } from './hybrid';
 import type { IndexName } from './vector-index';
@@ -24,7 +26,18 @@ export interface TurnSource {
   messageIds: string[];
 }
 
-export type MemorySource = Pick<MemoryItem, 'id' | 'type' | 'text' | 'subject' | 'pinned' | 'confidence' | 'supersededBy'>;
+export type MemorySource = Pick<MemoryItem, 'id' | 'type' | 'text' | 'subject' | 'pinned' | 'confidence' | 'supersededBy'> &
+  // What the memory graph links by (stored rows carry them; older callers may not).
+  Partial<Pick<MemoryItem, 'sourceMessageIds' | 'firstSeen' | 'eventDate' | 'entities'>>;
+
+/** A chunk of a knowledge document, with the document it comes from (shown as the source). */
+export interface KnowledgeSource {
+  id: string;
+  docId: string;
+  text: string;
+  title: string;
+  fileName: string;
+}
 
 export interface StoredVector {
   kind: ItemKind;
@@ -39,8 +52,13 @@ interface Scores {
 }
 
 export type ScoredPair = Scores & { id: string; context: PairContextLine[]; reply: string; replyTs: string };
-export type ScoredMemory = Scores & MemorySource;
+export type ScoredMemory = Scores &
+  MemorySource & {
+    /** Added by following a graph link from a retrieved memory (same person/place/topic or episode), not by relevance. */
+    linkedFrom?: { id: string; text: string; via: string };
+  };
 export type ScoredTurn = Scores & { refId: string; text: string; ts: string };
+export type ScoredKnowledge = Scores & KnowledgeSource;
 
 export interface Retrieval {
   query: string;
@@ -48,8 +66,10 @@ export interface Retrieval {
   pairs: ScoredPair[];
   memories: ScoredMemory[];
   turns: ScoredTurn[];
+  /** Chunks of the persona's knowledge documents. */
+  knowledge: ScoredKnowledge[];
   /** How many items each search covered (embedded and eligible or not). */
-  searched: { pairs: number; memories: number; turns: number };
+  searched: { pairs: number; memories: number; turns: number; knowledge?: number };
   ms: number;
 }
 
@@ -58,6 +78,9 @@ export interface RetrieveOptions {
   k?: number;
   kMemories?: number;
   kTurns?: number;
+  /** Memories added by following links from the retrieved ones (default 2; 0 turns it off). */
+  kLinked?: number;
+  kKnowledge?: number;
   lambda?: number;
   params?: HybridParams;
 }
@@ -68,19 +91,21 @@ export class PersonaCorpus {
     readonly pairs: KindCorpus<PairSource>,
     readonly memories: KindCorpus<MemorySource>,
     readonly turns: KindCorpus<TurnSource>,
+    readonly knowledge: KindCorpus<KnowledgeSource> = new KindCorpus<KnowledgeSource>([], 0),
   ) {}
 
   dispose(): void {
     this.pairs.dispose();
     this.memories.dispose();
     this.turns.dispose();
+    this.knowledge.dispose();
   }
 }
 
 /** Joins stored vectors with the rows they embed; vectors of deleted rows and rows not yet embedded drop out. */
 export function buildPersonaCorpus(
   modelId: string,
-  rows: { pairs: readonly PairSource[]; memories: readonly MemorySource[]; turns: readonly TurnSource[] },
+  rows: { pairs: readonly PairSource[]; memories: readonly MemorySource[]; turns: readonly TurnSource[]; knowledge?: readonly KnowledgeSource[] },
   vectors: readonly StoredVector[],
   indexName?: IndexName,
 ): PersonaCorpus {
@@ -105,11 +130,17 @@ export function buildPersonaCorpus(
     const vector = byKey.get(itemKey('turn', turnRefId(turn)));
     if (vector !== undefined) turns.push({ row: turn, text: clipTail(turn.text.trim()), vector, eligible: true });
   }
+  const knowledge: CorpusEntry<KnowledgeSource>[] = [];
+  for (const chunk of rows.knowledge ?? []) {
+    const vector = byKey.get(itemKey('knowledge', chunk.id));
+    if (vector !== undefined) knowledge.push({ row: chunk, text: knowledgeText(chunk.text), vector, eligible: true });
+  }
   return new PersonaCorpus(
     modelId,
     new KindCorpus(pairs, dims, indexName),
     new KindCorpus(memories, dims, indexName),
     new KindCorpus(turns, dims, indexName),
+    new KindCorpus(knowledge, dims, indexName),
   );
 }
 
@@ -145,17 +176,53 @@ export async function retrieve(
   }));
   const memories = corpus.memories
     .search(query, queryVector, options.kMemories ?? Math.min(k, 5), search)
-    .map(({ row, score, vectorScore, lexicalScore }) => ({ ...row, score, vectorScore, lexicalScore }));
+    .map(({ row, score, vectorScore, lexicalScore }): ScoredMemory => ({ ...row, score, vectorScore, lexicalScore }));
+  memories.push(...followMemoryLinks(corpus.memories, memories, options.kLinked ?? 2));
   const turns = corpus.turns
     .search(query, queryVector, options.kTurns ?? Math.min(k, 5), search)
     .map(({ row, text, score, vectorScore, lexicalScore }) => ({ refId: turnRefId(row), text, ts: row.startTs, score, vectorScore, lexicalScore }));
+  const knowledge = corpus.knowledge
+    .search(query, queryVector, options.kKnowledge ?? Math.min(k, 3), search)
+    .map(({ row, score, vectorScore, lexicalScore }) => ({ ...row, score, vectorScore, lexicalScore }));
   return {
     query,
     modelId: corpus.modelId,
     pairs,
     memories,
     turns,
-    searched: { pairs: corpus.pairs.size, memories: corpus.memories.size, turns: corpus.turns.size },
+    knowledge,
+    searched: { pairs: corpus.pairs.size, memories: corpus.memories.size, turns: corpus.turns.size, ...(corpus.knowledge.size === 0 ? {} : { knowledge: corpus.knowledge.size }) },
     ms: now() - started,
   };
+}
+
+/** The memory graph of a corpus, built once per corpus (the corpus is rebuilt when the memories change). */
+const graphs = new WeakMap<KindCorpus<MemorySource>, MemoryGraph>();
+
+/**
+ * Up to `max` memories one graph link away from the retrieved ones (best retrieved first), each scored
+ * at half the score of the memory it was reached from and marked with that memory, so the "why this
+ * answer" panel can say where it came from. Never a superseded item, never one already retrieved.
+ */
+export function followMemoryLinks(corpus: KindCorpus<MemorySource>, retrieved: readonly ScoredMemory[], max: number): ScoredMemory[] {
+  if (max <= 0 || retrieved.length === 0) return [];
+  let graph = graphs.get(corpus);
+  if (graph === undefined) {
+    graph = buildMemoryGraph(corpus.rows);
+    graphs.set(corpus, graph);
+  }
+  const taken = new Set(retrieved.map((m) => m.id));
+  const out: ScoredMemory[] = [];
+  for (const from of retrieved) {
+    if (from.linkedFrom !== undefined) continue;
+    for (const n of neighbours(graph, from.id)) {
+      const row = corpus.rows.find((r) => r.id === n.id);
+      if (row === undefined || taken.has(n.id) || row.supersededBy !== undefined) continue;
+      taken.add(n.id);
+      const via = n.via.kind === 'entity' ? n.via.name : 'the same episode';
+      out.push({ ...row, score: from.score * 0.5, vectorScore: 0, lexicalScore: 0, linkedFrom: { id: from.id, text: from.text, via } });
+      if (out.length >= max) return out;
+    }
+  }
+  return out;
 }

@@ -6,6 +6,7 @@
 import { Dexie, liveQuery, type Observable } from 'dexie';
 import type { PersonaDb } from './db';
 import { cleanChatSettings, type ChatSettingsPatch } from '../persona/chat-settings';
+import { withEditedSummary, withSummary, type ConversationSummary } from '../persona/conversation-summary';
 import type { StyleProfile } from '../persona/types';
 import type { ChatMessageRow, ConversationRow, MemoryRow, PairRow, PersonaRow } from './schema';
 
@@ -40,6 +41,26 @@ export async function createConversation(db: PersonaDb, personaId: string, title
     // A conversation without its persona would never be shown nor deleted.
     if ((await db.personas.get(personaId)) === undefined) throw new Error('The persona no longer exists.');
     await db.conversations.add(row);
+  });
+  return row;
+}
+
+/**
+ * A new conversation that opens with the persona's greeting as its first message: a persona reply like
+ * any other (shown as simulated), written in the same transaction, so the chat never exists without it.
+ */
+export async function createGreetedConversation(
+  db: PersonaDb,
+  personaId: string,
+  greeting: string,
+  title = DEFAULT_TITLE,
+  now = Date.now(),
+): Promise<ConversationRow> {
+  const row: ConversationRow = { id: crypto.randomUUID(), personaId, title: title.trim() || DEFAULT_TITLE, createdAt: now, updatedAt: now };
+  await db.transaction('rw', [db.personas, db.conversations, db.chatMessages], async () => {
+    if ((await db.personas.get(personaId)) === undefined) throw new Error('The persona no longer exists.');
+    await db.conversations.add(row);
+    await db.chatMessages.add({ conversationId: row.id, seq: 0, personaId, role: 'assistant', text: greeting, status: 'done', createdAt: now, updatedAt: now });
   });
   return row;
 }
@@ -139,6 +160,31 @@ export async function setPersonaChatSettings(db: PersonaDb, personaId: string, s
 /** Replaces a conversation's overrides (an empty patch means the persona's settings). */
 export async function setConversationSettings(db: PersonaDb, id: string, settings: ChatSettingsPatch): Promise<void> {
   await db.conversations.update(id, { settings: cleanChatSettings(settings) });
+}
+
+/**
+ * Adds a summary of older messages; false (nothing written) when the conversation is gone or the range
+ * is already covered (by an edited summary too: those are never replaced). Not activity: `updatedAt` stays.
+ */
+export async function addConversationSummary(db: PersonaDb, id: string, summary: ConversationSummary): Promise<boolean> {
+  return db.transaction('rw', [db.conversations], async () => {
+    const row = await db.conversations.get(id);
+    if (row === undefined) return false;
+    const before = row.summaries ?? [];
+    const after = withSummary(before, summary);
+    if (after.length === before.length) return false;
+    await db.conversations.update(id, { summaries: after });
+    return true;
+  });
+}
+
+/** The user's text for one summary (marked edited, so nothing replaces it); an empty text removes it. */
+export async function editConversationSummary(db: PersonaDb, id: string, fromSeq: number, text: string): Promise<void> {
+  await db.transaction('rw', [db.conversations], async () => {
+    const row = await db.conversations.get(id);
+    if (row === undefined) return;
+    await db.conversations.update(id, { summaries: withEditedSummary(row.summaries, fromSeq, text) });
+  });
 }
 
 /** Deletes the messages from `seq` on (regenerate drops the last reply; edit drops a message and what followed). */

@@ -50,11 +50,17 @@ export async function createStandalonePersona(db: PersonaDb, input: StandalonePe
   return id;
 }
 
-/** Replaces a persona's definition (any persona: cloned ones get additions, standalone ones their whole self). */
-export async function saveDefinition(db: PersonaDb, personaId: string, definition: PersonaDefinition): Promise<void> {
+/**
+ * Replaces a persona's definition (any persona: cloned ones get additions, standalone ones their whole
+ * self), and its shown name when `displayName` is given. A standalone persona IS its name, so its
+ * `personName` follows; a cloned one keeps the participant's name its messages are matched by.
+ */
+export async function saveDefinition(db: PersonaDb, personaId: string, definition: PersonaDefinition, displayName?: string): Promise<void> {
   await db.transaction('rw', db.personas, async () => {
     const persona = await db.personas.get(personaId);
     if (persona === undefined) return;
-    await db.personas.put({ ...persona, definition, updatedAt: Date.now() });
+    const name = displayName?.trim() ?? '';
+    const renamed = name === '' ? {} : { displayName: name, ...(persona.origin === 'description' || persona.origin === 'manual' || persona.origin === 'card' ? { personName: name } : {}) };
+    await db.personas.put({ ...persona, ...renamed, definition, updatedAt: Date.now() });
   });
 }
