@@ -14,7 +14,12 @@ import {
   type ResolvedChatSettings,
 } from '../lib/persona/chat-settings';
 import { likedPairs, withLikedExamples } from '../lib/persona/feedback';
+import { nextSegment, promptSummary, segmentNow, summarizedUpTo, type SummaryMessage } from '../lib/persona/conversation-summary';
+import { summarizeSegment } from '../lib/persona/conversation-summary-run';
+import { excerpt } from '../lib/persona/knowledge';
+import type { ScoredKnowledge } from '../lib/search/retrieve';
 import { assemblePrompt, splitIntoBubbles, type AssembledPrompt } from '../lib/persona/prompt';
+import { adaptToStyle } from '../lib/persona/style-adapter';
 import type { MemoryItem, ReplyPair, StyleProfile } from '../lib/persona/types';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { Bm25 } from '../lib/search/bm25';
@@ -22,6 +27,7 @@ import { contextText } from '../lib/embed/texts';
 import {
   appendChatMessage,
   createConversation,
+  createGreetedConversation,
   deleteConversation,
   getConversation,
   listChatMessages,
@@ -40,6 +46,9 @@ import {
   type ChatMessageRow,
   type ChatSources,
   type ConversationRow,
+  addConversationSummary,
+  editConversationSummary,
+  loadKnowledgeSources,
 } from '../lib/store/index';
 import { embeddings } from './embed-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
@@ -47,6 +56,8 @@ import { FrameBuffer } from './frame-buffer';
 
 /** Retrieved memories per reply (the prompt builder keeps those that fit); examples come from the settings. */
 const MEMORIES_K = 5;
+/** Retrieved knowledge chunks per reply (the prompt builder keeps those that fit). */
+const KNOWLEDGE_K = 3;
 /** A streaming reply is saved this often, so a closed tab keeps most of it. */
 const SAVE_EVERY_MS = 1000;
 
@@ -87,6 +98,16 @@ function lexical(sources: ChatSources, query: string, k: number): { pairs: Score
   };
 }
 
+/** BM25 over the persona's knowledge chunks, before they are embedded. */
+async function lexicalKnowledge(personaId: string, query: string): Promise<ScoredKnowledge[]> {
+  const chunks = await loadKnowledgeSources(openDb(), personaId);
+  if (chunks.length === 0) return [];
+  return new Bm25(chunks.map((c) => c.text)).search(query, KNOWLEDGE_K).flatMap((h) => {
+    const chunk = chunks[h.index];
+    return chunk === undefined ? [] : [{ ...chunk, score: h.score, vectorScore: 0, lexicalScore: h.score }];
+  });
+}
+
 export class ChatManager {
   conversations = $state.raw<ConversationRow[]>([]);
   conversationsLoaded = $state(false);
@@ -99,12 +120,22 @@ export class ChatManager {
   notice = $state<string | null>(null);
   /** The persona's default reply settings as stored (the conversation's overrides are on its row). */
   personaSettings = $state.raw<ChatSettingsPatch>({});
+  /** How the persona opens a chat (its definition): a new conversation starts with the first one. */
+  greetings = $state.raw<string[]>([]);
+  #greetingsLoaded = false;
+  #autoGreeted = false;
 
   readonly personaId: string;
   readonly models: ModelManager;
   #stops: (() => void)[] = [];
   #stopMessages: (() => void) | null = null;
   #abort: AbortController | null = null;
+  /** A summary being written after a reply (or on demand); a new reply stops it first. */
+  summarizing = $state(false);
+  #summaryAbort: AbortController | null = null;
+  #summaryRun: Promise<void> | null = null;
+  /** Messages the last reply's prompt had to drop (not yet summarised), to summarise once it is done. */
+  #dropped: { conversationId: string; messages: SummaryMessage[] } | null = null;
 
   constructor(personaId: string, models: ModelManager) {
     this.personaId = personaId;
@@ -144,7 +175,9 @@ export class ChatManager {
   }
 
   get canRegenerate(): boolean {
-    return !this.busy && this.messages.at(-1)?.role === 'assistant';
+    const last = this.messages.at(-1);
+    // A greeting is written, not generated: there is no user message to answer again.
+    return !this.busy && last?.role === 'assistant' && !this.isGreeting(last);
   }
 
   async start(): Promise<void> {
@@ -156,6 +189,7 @@ export class ChatManager {
         this.conversations = rows;
         this.conversationsLoaded = true;
         if (this.activeId === null || !rows.some((r) => r.id === this.activeId)) this.select(rows[0]?.id ?? null);
+        this.#greetIfEmpty();
       },
       error: (error: unknown) => (this.error = { name: 'AppError', code: 'store-read-failed', message: `Chats could not be read: ${String(error)}` }),
     });
@@ -163,11 +197,42 @@ export class ChatManager {
     void loadChatSources(db, this.personaId).then((s) => {
       this.profile = s?.profile ?? null;
       this.personaSettings = s?.persona.chatSettings ?? {};
+      this.greetings = (s?.persona.definition?.greetings ?? []).filter((g) => g.trim() !== '');
+      this.#greetingsLoaded = true;
+      this.#greetIfEmpty();
     });
+  }
+
+  /** A persona with greetings opens its first chat itself: the greeting is there before the user writes. */
+  #greetIfEmpty(): void {
+    if (this.#autoGreeted || !this.#greetingsLoaded || !this.conversationsLoaded) return;
+    this.#autoGreeted = true;
+    if (this.conversations.length === 0 && this.greetings.length > 0) void this.newConversation().catch(() => undefined);
+  }
+
+  /** The persona's greeting opening a chat (written from the definition, not generated). */
+  isGreeting(row: ChatMessageRow): boolean {
+    return row.role === 'assistant' && row.seq === 0 && row.sections === undefined && row.modelId === undefined;
+  }
+
+  /** Whether the open chat has only its greeting yet, so another greeting can replace it. */
+  get canSwapGreeting(): boolean {
+    const first = this.messages[0];
+    return this.greetings.length > 1 && this.messages.length === 1 && first !== undefined && this.isGreeting(first) && !this.busy;
+  }
+
+  /** Replaces the opening greeting by the next of the persona's alternatives. */
+  async nextGreeting(): Promise<void> {
+    const first = this.messages[0];
+    const id = this.activeId;
+    if (!this.canSwapGreeting || first === undefined || id === null) return;
+    const next = this.greetings[(this.greetings.indexOf(first.text) + 1) % this.greetings.length] ?? first.text;
+    await updateChatMessage(openDb(), id, first.seq, { text: next });
   }
 
   stop(): void {
     this.#abort?.abort();
+    this.#summaryAbort?.abort();
     for (const stop of this.#stops) stop();
     this.#stops = [];
     this.#stopMessages?.();
@@ -191,7 +256,8 @@ export class ChatManager {
   }
 
   async newConversation(): Promise<void> {
-    const row = await createConversation(openDb(), this.personaId);
+    const greeting = this.greetings[0];
+    const row = greeting === undefined ? await createConversation(openDb(), this.personaId) : await createGreetedConversation(openDb(), this.personaId, greeting);
     this.select(row.id);
   }
 
@@ -213,10 +279,12 @@ export class ChatManager {
     const db = openDb();
     let conversationId = this.activeId;
     if (conversationId === null) {
-      const row = await createConversation(db, this.personaId, clean.slice(0, 40));
+      const greeting = this.greetings[0];
+      const title = clean.slice(0, 40);
+      const row = greeting === undefined ? await createConversation(db, this.personaId, title) : await createGreetedConversation(db, this.personaId, greeting, title);
       conversationId = row.id;
       this.select(row.id);
-    } else if (this.messages.length === 0 && this.active?.title === 'New chat') {
+    } else if (!this.messages.some((m) => m.role === 'user') && this.active?.title === 'New chat') {
       await renameConversation(db, conversationId, clean.slice(0, 40));
     }
     await appendChatMessage(db, conversationId, { role: 'user', text: clean, status: 'done' });
@@ -288,6 +356,8 @@ export class ChatManager {
   async #reply(conversationId: string): Promise<void> {
     const abort = new AbortController();
     this.#abort = abort;
+    // One engine, one generation at a time: a summary in progress gives way to the reply.
+    await this.stopSummary();
     try {
       await this.#generate(conversationId, abort.signal);
     } catch (error) {
@@ -296,6 +366,77 @@ export class ChatManager {
       if (this.#abort === abort) this.#abort = null;
       this.live = null;
       this.phase = 'idle';
+    }
+    // Not after Stop or a failed reply: the reason for the failure stays the message on screen.
+    if (!abort.signal.aborted && this.error === null) this.#startSummary(false);
+  }
+
+  /** Summarises what the open chat's prompt can no longer hold, except the newest messages ("Summarise now"). */
+  summarizeNow(): void {
+    if (this.models.loaded === null) this.notice = 'Load a model first: it writes the summary.';
+    this.#startSummary(true);
+  }
+
+  /** The user's text for one summary: kept from then on (an empty text removes the summary). */
+  async saveSummary(fromSeq: number, text: string): Promise<void> {
+    if (this.activeId !== null) await editConversationSummary(openDb(), this.activeId, fromSeq, text);
+  }
+
+  /** Stops a summary being written (nothing is stored) and waits until the engine is free. */
+  async stopSummary(): Promise<void> {
+    this.#summaryAbort?.abort();
+    await this.#summaryRun;
+  }
+
+  #startSummary(now: boolean): void {
+    const conversationId = this.activeId;
+    if (this.busy || this.#summaryRun !== null || conversationId === null || this.models.loaded === null) return;
+    const dropped = this.#dropped?.conversationId === conversationId ? this.#dropped.messages : [];
+    const abort = new AbortController();
+    this.#summaryAbort = abort;
+    this.summarizing = true;
+    this.#summaryRun = this.#summarize(conversationId, now, dropped, abort.signal)
+      .catch((error: unknown) => {
+        this.error = { name: 'AppError', code: 'summary-failed', message: `The chat could not be summarised: ${error instanceof Error ? error.message : String(error)}` };
+      })
+      .finally(() => {
+        this.summarizing = false;
+        this.#summaryRun = null;
+        if (this.#summaryAbort === abort) this.#summaryAbort = null;
+      });
+  }
+
+  async #summarize(conversationId: string, now: boolean, dropped: SummaryMessage[], signal: AbortSignal): Promise<void> {
+    const db = openDb();
+    const [rows, sources] = await Promise.all([listChatMessages(db, conversationId), loadChatSources(db, this.personaId)]);
+    const model = this.models.loaded;
+    if (sources === undefined || model === null) return;
+    const messages = rows.filter((m) => m.text.trim() !== '').map((m) => ({ seq: m.seq, role: m.role, text: m.text }));
+    const names = { persona: sources.persona.personName, user: sources.persona.selfName };
+    let summaries = (await getConversation(db, conversationId))?.summaries;
+    // After a reply: full segments of what its prompt dropped, oldest first. On demand: all but the newest.
+    for (;;) {
+      const segment = now ? segmentNow(messages, summaries) : nextSegment(dropped, summaries);
+      if (segment === null || signal.aborted) return;
+      const result = await summarizeSegment(
+        {
+          generate: (m, o) => this.models.engine.generate(m, o),
+          modelId: model.id,
+          contextWindow: model.contextWindow,
+          countTokens: (texts) => this.models.engine.countTokens(texts),
+        },
+        segment,
+        names,
+        { previous: promptSummary(summaries), signal },
+      );
+      if (!result.ok) {
+        this.error = result.error;
+        return;
+      }
+      if (result.value === null) return;
+      await addConversationSummary(db, conversationId, result.value);
+      summaries = (await getConversation(db, conversationId))?.summaries;
+      if (now) return;
     }
   }
 
@@ -322,9 +463,10 @@ export class ChatManager {
     this.profile = sources.profile;
     this.personaSettings = sources.persona.chatSettings ?? {};
     const { settings } = resolveChatSettings(sources.persona.chatSettings, conversation?.settings);
-    const history = rows
-      .filter((m) => m.text.trim() !== '')
-      .map((m) => ({ role: m.role, content: m.text }));
+    // Summarised messages are in the prompt as their summary, not one by one.
+    const summarizedTo = summarizedUpTo(conversation?.summaries);
+    const historyRows = rows.filter((m) => m.text.trim() !== '' && m.seq > summarizedTo);
+    const history = historyRows.map((m) => ({ role: m.role, content: m.text }));
     const query = rows.findLast((m) => m.role === 'user')?.text ?? '';
     const retrieved = await this.#retrieve(sources, query, Math.max(1, settings.examples));
     if (signal.aborted) return;
@@ -351,8 +493,20 @@ export class ChatManager {
       countTokens: (texts) => this.models.engine.countTokens(texts),
       maxExamples: settings.examples,
       useMemory: settings.memory,
+      ...(sources.persona.definition === undefined ? {} : { definition: sources.persona.definition }),
+      ...(sources.persona.origin === undefined ? {} : { origin: sources.persona.origin }),
+      knowledge: retrieved.knowledge.map((k) => ({ id: k.id, text: k.text, source: k.title, score: k.score })),
+      conversationSummary: promptSummary(conversation?.summaries),
     });
     if (signal.aborted) return;
+    this.#dropped = {
+      conversationId,
+      messages: historyRows.slice(0, prompt.droppedHistory).map((m) => ({ seq: m.seq, role: m.role, text: m.text })),
+    };
+    const usedKnowledge = prompt.usedKnowledgeIds.flatMap((id) => {
+      const k = retrieved.knowledge.find((c) => c.id === id);
+      return k === undefined ? [] : [{ chunkId: k.id, fileName: k.fileName, title: k.title, excerpt: excerpt(k.text) }];
+    });
 
     const reply = await appendChatMessage(db, conversationId, {
       role: 'assistant',
@@ -363,6 +517,7 @@ export class ChatManager {
       usedExampleIds: prompt.usedExampleIds,
       usedMemoryIds: prompt.usedMemoryIds,
       promptTokens: prompt.tokens.total,
+      ...(usedKnowledge.length === 0 ? {} : { usedKnowledge }),
     });
     this.live = { conversationId, seq: reply.seq, text: '', tokens: 0 };
     this.phase = 'streaming';
@@ -389,10 +544,16 @@ export class ChatManager {
     frame.flush();
     const streamed = this.live?.text ?? '';
     if (result.ok) {
-      const text = result.value.text === '' ? streamed : result.value.text;
+      const raw = result.value.text === '' ? streamed : result.value.text;
+      const stopped = result.value.finishReason === 'abort';
+      // A finished reply is shown in the person's texting habits (same words); a stopped one stays as it
+      // streamed, since it ends mid-thought. The raw text is kept for "why this answer".
+      const adapted = !stopped && settings.matchHabits && sources.profile !== null ? adaptToStyle(raw, sources.profile) : [];
+      const text = adapted.length === 0 ? raw : adapted.join('\n');
       await updateChatMessage(db, conversationId, reply.seq, {
         text,
-        status: result.value.finishReason === 'abort' ? 'stopped' : 'done',
+        ...(text === raw ? {} : { rawText: raw }),
+        status: stopped ? 'stopped' : 'done',
         completionTokens: result.value.completionTokens,
         ...(result.value.promptTokens === null ? {} : { promptTokens: result.value.promptTokens }),
       });
@@ -403,13 +564,18 @@ export class ChatManager {
   }
 
   /** Vector + lexical retrieval when the persona is embedded, lexical only before that (or if it fails). */
-  async #retrieve(sources: ChatSources, query: string, k: number): Promise<{ examples: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] }> {
-    const found = await embeddings().retrieve(this.personaId, query, { k, kMemories: MEMORIES_K });
+  async #retrieve(
+    sources: ChatSources,
+    query: string,
+    k: number,
+  ): Promise<{ examples: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[]; knowledge: ScoredKnowledge[] }> {
+    const found = await embeddings().retrieve(this.personaId, query, { k, kMemories: MEMORIES_K, kKnowledge: KNOWLEDGE_K });
     if (!found.ok || found.value === null) {
       const fallback = lexical(sources, query, k);
-      return { examples: fallback.pairs, memories: fallback.memories };
+      return { examples: fallback.pairs, memories: fallback.memories, knowledge: await lexicalKnowledge(this.personaId, query) };
     }
     return {
+      knowledge: found.value.knowledge,
       examples: found.value.pairs.flatMap((p) => {
         const pair = sources.pairs.find((row) => row.id === p.id);
         // Held-out pairs are not in `sources`; retrieval never returns them either.

@@ -15,8 +15,8 @@ describe('resolveChatSettings', () => {
 
   it('lets the persona override the defaults and the conversation override the persona, setting by setting', () => {
     const { settings, sources } = resolveChatSettings({ temperature: 0.3, examples: 4, memory: false }, { temperature: 1.1, maxTokens: 64 });
-    expect(settings).toEqual({ temperature: 1.1, topP: DEFAULT_CHAT_SETTINGS.topP, maxTokens: 64, examples: 4, memory: false });
-    expect(sources).toEqual({ temperature: 'conversation', topP: 'default', maxTokens: 'conversation', examples: 'persona', memory: 'persona' });
+    expect(settings).toEqual({ temperature: 1.1, topP: DEFAULT_CHAT_SETTINGS.topP, maxTokens: 64, examples: 4, memory: false, matchHabits: true });
+    expect(sources).toEqual({ temperature: 'conversation', topP: 'default', maxTokens: 'conversation', examples: 'persona', memory: 'persona', matchHabits: 'default' });
     // A conversation can turn memory back on for itself.
     expect(resolveChatSettings({ memory: false }, { memory: true }).settings.memory).toBe(true);
   });
@@ -38,6 +38,15 @@ describe('resolveChatSettings', () => {
 });
 
 describe('overridesFor', () => {
+  it('treats "match their texting habits" like the other switches: on by default, invalid values ignored, stored only when different', () => {
+    expect(DEFAULT_CHAT_SETTINGS.matchHabits).toBe(true);
+    expect(resolveChatSettings({ matchHabits: 'no' }).settings.matchHabits).toBe(true);
+    expect(resolveChatSettings({ matchHabits: false }, { matchHabits: true }).sources.matchHabits).toBe('conversation');
+    const inherited = resolveChatSettings().settings;
+    expect(overridesFor({ ...inherited, matchHabits: false }, inherited)).toEqual({ matchHabits: false });
+    expect(overridesFor({ ...inherited }, inherited)).toEqual({});
+  });
+
   it('keeps only what differs from the inherited settings', () => {
     const inherited = resolveChatSettings({ temperature: 0.5 }).settings;
     expect(overridesFor({ ...inherited, temperature: 0.5, maxTokens: 128, memory: false }, inherited)).toEqual({ maxTokens: 128, memory: false });

@@ -12,6 +12,11 @@ export interface ChatSettings {
   examples: number;
   /** Memories (facts from the chats) in the prompt. */
   memory: boolean;
+  /**
+   * Match their texting habits: a finished reply goes through the style adapter (casing, end punctuation,
+   * laughter/emoji habits, bubbles) without changing its words; the raw reply is kept beside it.
+   */
+  matchHabits: boolean;
 }
 
 /** What a persona row or a conversation row stores: only the settings it sets. */
@@ -23,9 +28,15 @@ export const DEFAULT_CHAT_SETTINGS: Readonly<ChatSettings> = {
   maxTokens: 256,
   examples: 8,
   memory: true,
+  // On by default: the adapter only acts on habits that are strong in the person's own messages, never
+  // changes words, and small models follow style instructions poorly (the fidelity panel shows the
+  // difference it makes); the raw reply stays visible under "why this answer".
+  matchHabits: true,
 };
 
-type NumericKey = Exclude<keyof ChatSettings, 'memory'>;
+type BooleanKey = 'memory' | 'matchHabits';
+type NumericKey = Exclude<keyof ChatSettings, BooleanKey>;
+const BOOLEAN_KEYS: readonly BooleanKey[] = ['memory', 'matchHabits'];
 
 export const CHAT_SETTING_LIMITS: Readonly<Record<NumericKey, { min: number; max: number; step: number; integer: boolean }>> = {
   temperature: { min: 0, max: 2, step: 0.05, integer: false },
@@ -52,7 +63,10 @@ export function cleanChatSettings(patch: unknown): ChatSettingsPatch {
     const value = source[key];
     if (typeof value === 'number' && Number.isFinite(value)) out[key] = clampSetting(key, value);
   }
-  if (typeof source.memory === 'boolean') out.memory = source.memory;
+  for (const key of BOOLEAN_KEYS) {
+    const value = source[key];
+    if (typeof value === 'boolean') out[key] = value;
+  }
   return out;
 }
 
@@ -88,6 +102,9 @@ export function overridesFor(wanted: ChatSettingsPatch, inherited: ChatSettings)
     const value = clean[key];
     if (value !== undefined && value !== inherited[key]) out[key] = value;
   }
-  if (clean.memory !== undefined && clean.memory !== inherited.memory) out.memory = clean.memory;
+  for (const key of BOOLEAN_KEYS) {
+    const value = clean[key];
+    if (value !== undefined && value !== inherited[key]) out[key] = value;
+  }
   return out;
 }

@@ -22,6 +22,8 @@ import {
   type MemoryJobRow,
   type KnowledgeDocRow,
   type KnowledgeChunkRow,
+  type FidelityReportRow,
+  type BlindRoundRow,
 } from './schema';
 
 export class PersonaDb extends Dexie {
@@ -42,6 +44,8 @@ export class PersonaDb extends Dexie {
   memoryJobs!: EntityTable<MemoryJobRow, 'personaId'>;
   knowledgeDocs!: Dexie.Table<KnowledgeDocRow, [string, string]>;
   knowledgeChunks!: Dexie.Table<KnowledgeChunkRow, [string, string]>;
+  fidelityReports!: Dexie.Table<FidelityReportRow, [string, string]>;
+  blindRounds!: Dexie.Table<BlindRoundRow, [string, string]>;
 
   constructor(options: { indexedDB?: IDBFactory; IDBKeyRange?: typeof IDBKeyRange } = {}) {
     super(DB_NAME, options.indexedDB === undefined ? {} : { indexedDB: options.indexedDB, IDBKeyRange: options.IDBKeyRange });
@@ -73,6 +77,11 @@ export class PersonaDb extends Dexie {
       knowledgeDocs: '[personaId+id], personaId',
       knowledgeChunks: '[personaId+id], personaId, [personaId+docId]',
     });
+    // v5: fidelity reports of a persona and the rounds of its blind friend test.
+    this.version(5).stores({
+      fidelityReports: '[personaId+id], personaId',
+      blindRounds: '[personaId+id], personaId',
+    });
   }
 }
 
@@ -96,6 +105,8 @@ export function personaIndexedTables(db: PersonaDb) {
     db.memoryProposals,
     db.knowledgeDocs,
     db.knowledgeChunks,
+    db.fidelityReports,
+    db.blindRounds,
   ] as const;
 }
 

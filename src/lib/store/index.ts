@@ -8,3 +8,5 @@ export { clearPendingImport, markImportStarted, takeInterruptedImport, type Pend
 export * from './persona-data';
 export * from './conversations';
 export * from './standalone';
+export * from './memory-proposals';
+export * from './knowledge';

@@ -4,7 +4,9 @@
 
 import type { DateOrder, ItemKind, SourceFormat } from '../ingest/types';
 import type { ChatSettingsPatch } from '../persona/chat-settings';
+import type { ConversationSummary } from '../persona/conversation-summary';
 import type { MemoryItem, PersonaDefinition, PersonaOrigin, ReplyPair, StyleProfile } from '../persona/types';
+import type { FidelityReport } from '../persona/fidelity-run';
 
 export const DB_NAME = 'personayou';
 
@@ -158,6 +160,8 @@ export interface ConversationRow {
   updatedAt: number;
   /** This chat's overrides of the persona's reply settings (not indexed). */
   settings?: ChatSettingsPatch;
+  /** Summaries of older parts of the chat, oldest first, without overlaps (not indexed). */
+  summaries?: ConversationSummary[];
 }
 
 /** One section of the system prompt a reply was generated with (the "why this answer" panel). */
@@ -188,11 +192,15 @@ export interface ChatMessageRow {
   sections?: PromptSectionRow[];
   usedExampleIds?: string[];
   usedMemoryIds?: string[];
+  /** Knowledge-document chunks in the prompt, with where they come from (the "why this answer" panel). */
+  usedKnowledge?: { chunkId: string; fileName: string; title: string; excerpt: string }[];
   promptTokens?: number;
   completionTokens?: number;
   error?: string;
   /** The user's thumbs on a persona reply: liked ones become examples, disliked ones are never reused. */
   rating?: 'up' | 'down';
+  /** The model's own text when the style adapter changed it for display ("match their texting habits"). */
+  rawText?: string;
 }
 
 /** A memory item an LLM pass proposed (schema v4): enters `memories` only once the user accepts it. */
@@ -245,4 +253,29 @@ export interface KnowledgeChunkRow {
   /** UTF-16 offsets of the chunk in the document, to show the source. */
   start: number;
   end: number;
+}
+
+/** A saved fidelity evaluation of a persona (schema v5); only the latest few per persona are kept. */
+export interface FidelityReportRow {
+  personaId: string;
+  id: string;
+  createdAt: number;
+  /** What the run was asked for (the report says what it managed). */
+  settings: { maxSamples: number; maxReplyTokens: number };
+  report: FidelityReport;
+}
+
+/** One answered round of the blind friend test (schema v5). Rounds outlive the report they came from. */
+export interface BlindRoundRow {
+  personaId: string;
+  id: string;
+  reportId: string;
+  pairId: string;
+  /** Generated replies shown beside the real one: a blind guess is right 1 / (k + 1) of the time. */
+  k: number;
+  /** Where each shown reply came from, in display order ('real' or a variant id). */
+  order: string[];
+  picked: number;
+  correct: boolean;
+  createdAt: number;
 }

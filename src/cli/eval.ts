@@ -1,0 +1,321 @@
+// `npm run -s eval -- <export> --person NAME [...]`: the fidelity evaluation in node, JSON out, so
+// scores can be compared across versions of the prompt builder. The persona is built as the app builds
+// it (stable ids, PII masked, turns of bursts within 5 minutes, profile, pairs, rule memories); progress
+// goes to stderr. Exit codes: 0 ok, 1 the export or a model cannot be used, 2 bad usage, 130 cancelled.
+
+import { readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { ParseResult } from '../lib/ingest/index';
+import type { EvalInput, EvalProgress, FidelityReport } from '../lib/persona/fidelity-run';
+import type { NodeDtype } from './eval-engines';
+
+const USAGE = `usage: npm run -s eval -- <export> --person NAME [options]
+
+Builds the persona of NAME from a chat export, answers its held-out (latest ~10%) contexts with the
+persona prompt and with baselines (generic assistant, retrieval only, persona without examples, persona +
+style adapter) and prints the fidelity report as JSON.
+  --person NAME        whose persona (required)
+  --me NAME            who the persona talks to (default: the other participant of a two-person chat)
+  --engine cpu|webllm  cpu = transformers.js in node (default); webllm needs a browser
+  --model ID           language model (default HuggingFaceTB/SmolLM2-135M-Instruct)
+  --embed-model ID     embedding model (default Xenova/all-MiniLM-L6-v2)
+  --models DIR         folder of local model folders (<DIR>/<ID>/...)
+  --remote             allow downloading models from the hub (needed without --models)
+  --remote-host URL    a server laid out like the hub instead of it
+  --dtype q4|q8|fp16|fp32        language model weights (default q8)
+  --embed-dtype q4|q8|fp16|fp32  embedding model weights (default q8)
+  --context N          context window in tokens (default 2048)
+  --samples N          held-out contexts to answer, latest first (default 20)
+  --max-tokens N       tokens per generated reply (default 64)
+  --seed N             seed of the classifier and sampling (default 1)
+  --out FILE           write the JSON there instead of stdout
+`;
+
+class UsageError extends Error {}
+
+interface Args {
+  path: string;
+  person: string;
+  me: string | null;
+  engine: 'cpu' | 'webllm';
+  model: string;
+  embedModel: string;
+  modelsDir: string | null;
+  remote: boolean;
+  remoteHost: string | null;
+  dtype: NodeDtype;
+  embedDtype: NodeDtype;
+  context: number;
+  samples: number;
+  maxTokens: number;
+  seed: number;
+  out: string | null;
+}
+
+const DTYPES: readonly NodeDtype[] = ['q4', 'q8', 'fp16', 'fp32'];
+
+function parseArgs(argv: readonly string[]): Args | 'help' {
+  const values = new Map<string, string>();
+  const flags = new Set<string>();
+  let path: string | undefined;
+  const valued = ['--person', '--me', '--engine', '--model', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') return 'help';
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (valued.includes(name)) {
+      const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
+      values.set(name, value);
+    } else if (arg === '--remote') flags.add(arg);
+    else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
+    else if (path === undefined) path = arg;
+    else throw new UsageError('give exactly one export file');
+  }
+  if (path === undefined) throw new UsageError('no export file given');
+  const person = values.get('--person');
+  if (person === undefined) throw new UsageError('--person NAME is required');
+  const engine = values.get('--engine') ?? 'cpu';
+  if (engine !== 'cpu' && engine !== 'webllm') throw new UsageError(`--engine must be cpu or webllm, not "${engine}"`);
+  const int = (flag: string, fallback: number, min: number): number => {
+    const raw = values.get(flag);
+    if (raw === undefined) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number >= ${min}, not "${raw}"`);
+    return n;
+  };
+  const dtype = (flag: string): NodeDtype => {
+    const raw = values.get(flag) ?? 'q8';
+    const found = DTYPES.find((d) => d === raw);
+    if (found === undefined) throw new UsageError(`${flag} must be one of ${DTYPES.join(', ')}`);
+    return found;
+  };
+  const modelsDir = values.get('--models') ?? null;
+  const remote = flags.has('--remote') || values.has('--remote-host');
+  if (engine === 'cpu' && modelsDir === null && !remote) {
+    throw new UsageError('say where the models come from: --models DIR (local model folders) or --remote (download from the hub)');
+  }
+  return {
+    path,
+    person,
+    me: values.get('--me') ?? null,
+    engine,
+    model: values.get('--model') ?? 'HuggingFaceTB/SmolLM2-135M-Instruct',
+    embedModel: values.get('--embed-model') ?? 'Xenova/all-MiniLM-L6-v2',
+    modelsDir,
+    remote,
+    remoteHost: values.get('--remote-host') ?? null,
+    dtype: dtype('--dtype'),
+    embedDtype: dtype('--embed-dtype'),
+    context: int('--context', 2048, 256),
+    samples: int('--samples', 20, 1),
+    maxTokens: int('--max-tokens', 64, 1),
+    seed: int('--seed', 1, 0),
+    out: values.get('--out') ?? null,
+  };
+}
+
+/** The persona as the app builds it, plus the training-period messages for the authorship classifier. */
+async function personaOf(result: ParseResult, args: Args): Promise<Omit<EvalInput, 'maxSamples' | 'maxReplyTokens' | 'seed'>> {
+  const { authorStats, messageIds, turnsWithIds } = await import('../lib/ingest/normalize');
+  const { createMasker } = await import('../lib/ingest/mask');
+  const { computeStyleProfile } = await import('../lib/persona/style');
+  const { buildPairs } = await import('../lib/persona/pairs');
+  const { extractMemories } = await import('../lib/persona/memory');
+  const stats = [...authorStats(result.items)].sort((a, b) => b.messages - a.messages);
+  const names = stats.map((s) => s.author);
+  const list = names.join(', ');
+  if (!names.includes(args.person)) throw new UsageError(`no participant named "${args.person}" (participants: ${list || 'none'})`);
+  if (args.me !== null && !names.includes(args.me)) throw new UsageError(`no participant named "${args.me}" for --me (participants: ${list})`);
+  const others = names.filter((n) => n !== args.person);
+  const me = args.me ?? (others.length === 1 ? (others[0] ?? null) : null);
+
+  // A fixed salt: masked text, and so prompts and scores, are the same on every run.
+  const mask = createMasker({ salt: 'personayou-eval' });
+  const items = result.items.map((item) => (item.kind === 'message' ? { ...item, text: mask(item.text).text } : item));
+  const ids = messageIds(result.items);
+  const messages = items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
+  const turns = turnsWithIds(items, ids, { maxGapMinutes: 5 });
+  const profile = computeStyleProfile(messages, turns, args.person);
+  const { pairs } = buildPairs(turns, args.person);
+  const memories = extractMemories(messages, args.person);
+  // Training period: everything before the first held-out context, so the classifier never sees test text.
+  const cutoff = pairs
+    .filter((p) => p.heldOut)
+    .map((p) => p.context[0]?.ts ?? p.contextTs)
+    .sort()[0];
+  const training = messages.filter((m) => m.kind === 'message' && m.author !== null && m.text.trim() !== '' && (cutoff === undefined || m.ts < cutoff));
+  return {
+    personaName: args.person,
+    personName: args.person,
+    userName: me,
+    profile,
+    pairs,
+    memories,
+    personMessages: training.filter((m) => m.author === args.person).map((m) => m.text),
+    otherMessages: training.filter((m) => m.author !== args.person).map((m) => m.text),
+  };
+}
+
+/** One stderr line per phase step, at most every 400 ms (and always the last of a phase). */
+function progressPrinter(): (p: EvalProgress) => void {
+  let last = 0;
+  let phase = '';
+  return (p) => {
+    const now = Date.now();
+    if (p.phase === phase && p.done < p.total && now - last < 400) return;
+    phase = p.phase;
+    last = now;
+    process.stderr.write(`eval: ${p.phase} ${p.done}/${p.total}${p.variant !== undefined ? ` (${p.variant})` : ''}\n`);
+  };
+}
+
+/** Writes the whole file next to its target, then renames: an interrupted run leaves no half-written JSON. */
+async function writeAtomically(path: string, text: string): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  await writeFile(tmp, text);
+  await rename(tmp, path);
+}
+
+export async function main(argv: readonly string[], signal?: AbortSignal): Promise<number> {
+  let args: Args | 'help';
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`eval: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (args.engine === 'webllm') {
+    process.stderr.write(
+      'eval: --engine webllm needs a browser with WebGPU, which node does not have. Use the app\'s "How close is it?" panel for WebLLM models, or --engine cpu here.\n',
+    );
+    return 2;
+  }
+  const name = basename(args.path);
+  try {
+    if ((await stat(args.path)).isDirectory()) throw new UsageError(`"${name}" is a folder, not an export file`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`eval: ${error.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`eval: no such file: ${args.path}\n`);
+    return 2;
+  }
+
+  const { ImportError, assertFileSize, parseExport } = await import('../lib/ingest/index');
+  let result: ParseResult;
+  try {
+    const buffer = await readFile(args.path);
+    assertFileSize(name, buffer.byteLength);
+    result = await parseExport({ name, bytes: new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) });
+  } catch (error) {
+    if (error instanceof ImportError) {
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+
+  let persona: Awaited<ReturnType<typeof personaOf>>;
+  try {
+    persona = await personaOf(result, args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`eval: ${error.message}\n`);
+    return 2;
+  }
+  const heldOut = persona.pairs.filter((p) => p.heldOut).length;
+  process.stderr.write(`eval: ${args.person}: ${persona.pairs.length} reply pairs, ${heldOut} held out, ${persona.memories.length} memories\n`);
+
+  const { createNodeEngines, ModelLoadError } = await import('./eval-engines');
+  const { runFidelityEval } = await import('../lib/persona/fidelity-run');
+  const { AppError } = await import('../lib/rpc/app-error');
+  const started = Date.now();
+  let engines: Awaited<ReturnType<typeof createNodeEngines>>;
+  try {
+    engines = await createNodeEngines({
+      modelId: args.model,
+      embedModelId: args.embedModel,
+      dtype: args.dtype,
+      embedDtype: args.embedDtype,
+      modelsDir: args.modelsDir,
+      remote: args.remote,
+      ...(args.remoteHost !== null ? { remoteHost: args.remoteHost } : {}),
+      contextWindow: args.context,
+      onStatus: (message) => process.stderr.write(`eval: ${message}\n`),
+    });
+  } catch (error) {
+    if (!(error instanceof ModelLoadError)) throw error;
+    process.stderr.write(`eval: ${error.message}\n`);
+    return 1;
+  }
+
+  let report: FidelityReport;
+  try {
+    report = await runFidelityEval(
+      { ...persona, maxSamples: args.samples, maxReplyTokens: args.maxTokens, seed: args.seed },
+      engines,
+      { onProgress: progressPrinter(), ...(signal !== undefined ? { signal } : {}) },
+    );
+  } catch (error) {
+    if (error instanceof AppError) {
+      process.stderr.write(`eval: ${error.message}\n`);
+      return error.code === 'aborted' ? 130 : 1;
+    }
+    throw error;
+  } finally {
+    await engines.dispose();
+  }
+
+  const output = {
+    run: {
+      export: name,
+      person: args.person,
+      me: persona.userName,
+      engine: args.engine,
+      model: args.model,
+      dtype: args.dtype,
+      embedModel: args.embedModel,
+      embedDtype: args.embedDtype,
+      contextWindow: args.context,
+      samples: args.samples,
+      maxTokens: args.maxTokens,
+      seed: args.seed,
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    },
+    report,
+  };
+  const text = `${JSON.stringify(output, null, 2)}\n`;
+  if (args.out !== null) {
+    await writeAtomically(args.out, text);
+    process.stderr.write(`eval: wrote ${args.out}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
+
+// Run as a script (npm run eval / tsx), not when a test imports main().
+if (process.argv[1] !== undefined && /eval\.ts$/.test(process.argv[1])) {
+  const controller = new AbortController();
+  process.once('SIGINT', () => {
+    process.stderr.write('eval: cancelling …\n');
+    controller.abort();
+  });
+  main(process.argv.slice(2), controller.signal).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`eval: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,180 @@
+// The style adapter (pure, deterministic): conforms a generated reply to the person's measured habits
+// without changing its words, because small models follow style instructions poorly.
+// Word rule (property-tested): the multiset of case-folded word tokens (text.ts wordsOf, emoji removed)
+// is preserved, except laughter tokens, which may be added, removed or swapped for the person's own
+// laugh. Emoji may be added or removed. Only whitespace, casing, sentence-final periods, laughter and
+// emoji change, and each only where the person's habit is strong (thresholds below).
+
+import { isEmojiGrapheme, scanEmoji } from './emoji';
+import { laughFamily } from './laughter';
+import type { StyleProfile, StyleStats } from './types';
+
+/** Fewer measured messages than this and no habit is "strong": the reply is only trimmed and split. */
+const MIN_MESSAGES = 20;
+/** Lowercase everything when at least this share of their messages is all-lowercase. */
+const LOWERCASE_SHARE = 0.6;
+/** Capitalise the first letter when at least this share starts with a capital (and few are lowercase). */
+const CAPITAL_SHARE = 0.8;
+/** Drop sentence-final periods when at most this share of their messages ends with one. */
+const NO_PERIOD_SHARE = 0.05;
+/** Never-uses: emoji per message / share of messages with laughter below these, remove them. */
+const NO_EMOJI_RATE = 0.02;
+const NO_LAUGH_SHARE = 0.01;
+/** Adds their favourite emoji / laugh to replies without one, at their own rate, above these shares. */
+const ADD_EMOJI_SHARE = 0.3;
+const ADD_LAUGH_SHARE = 0.3;
+/** Swap other laughs for theirs when one family makes at least this share of their laughs. */
+const LAUGH_FAMILY_SHARE = 0.6;
+
+/** Same word pattern as text.ts, with positions (text.ts only returns the tokens). */
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’][\p{L}\p{M}]+)*/gu;
+/** Scripts written without spaces: their word boundaries come from a segmenter, so laughs there are left alone. */
+const NO_SPACES_SCRIPT = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2FA1F}]/u;
+const SENTENCE_END = /(?<=[.!?…])\s+(?=\S)/u;
+
+let segmenter: Intl.Segmenter | null = null;
+function graphemes(s: string): string[] {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return [...segmenter.segment(s)].map((x) => x.segment);
+}
+
+/** Same test as the prompt's style rules: several short bubbles per turn. */
+function isBursty(p: StyleStats): boolean {
+  const b = p.bubblesPerTurn;
+  return b.count > 0 && b.mean >= 1.5 && b.p90 >= 2;
+}
+
+/** 32-bit FNV-1a mapped to [0, 1): a deterministic "coin" per reply, so rates are met on average. */
+function coin(text: string, salt: string): number {
+  let h = 0x811c9dc5;
+  const s = `${salt}\u0000${text}`;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) / 4294967296;
+}
+
+const tidy = (s: string): string => s.replace(/[ \t]{2,}/g, ' ').trim();
+
+function removeEmoji(text: string): string {
+  if (scanEmoji(text).emojis.length === 0) return text;
+  // A space in place of each emoji, so "a😀b" does not become one word.
+  return graphemes(text)
+    .map((g) => (isEmojiGrapheme(g) ? ' ' : g))
+    .join('');
+}
+
+/** Replaces (or, with null, removes) every laughter token of a family other than `keep`. */
+function replaceLaughs(text: string, replacement: string | null, keep: string | null): string {
+  if (NO_SPACES_SCRIPT.test(text)) return text;
+  return text.replace(WORD, (word) => {
+    const family = laughFamily(word.toLowerCase().replace(/’/g, "'"));
+    if (family === null || family === keep) return word;
+    return replacement ?? ' ';
+  });
+}
+
+/** Splits one line into about `target` bubbles at sentence ends, balancing their lengths. */
+function splitSentences(line: string, target: number): string[] {
+  const sentences = line.split(SENTENCE_END);
+  if (sentences.length <= 1 || target <= 1) return [line];
+  const groups = Math.min(target, sentences.length);
+  const total = sentences.reduce((s, x) => s + x.length, 0);
+  const out: string[] = [];
+  let current: string[] = [];
+  let done = 0;
+  sentences.forEach((sentence, i) => {
+    current.push(sentence);
+    done += sentence.length;
+    const left = sentences.length - i - 1;
+    const bubblesLeft = groups - out.length - 1;
+    // Close a bubble when its share of the text is reached, or when every remaining sentence is needed.
+    if (bubblesLeft > 0 && (done >= (total * (out.length + 1)) / groups || left === bubblesLeft)) {
+      out.push(current.join(' '));
+      current = [];
+    }
+  });
+  if (current.length > 0) out.push(current.join(' '));
+  return out;
+}
+
+function capitalizeFirst(bubble: string): string {
+  const m = /[\p{Lu}\p{Ll}\p{Lt}]/u.exec(bubble);
+  if (m === null) return bubble;
+  const ch = m[0];
+  const upper = ch.toUpperCase();
+  // Only a one-to-one case pair ("ß" -> "SS" or "ı" -> "I" would change the word once case-folded).
+  if (upper === ch || [...upper].length !== 1 || upper.toLowerCase() !== ch) return bubble;
+  return bubble.slice(0, m.index) + upper + bubble.slice(m.index + ch.length);
+}
+
+/** Removes one sentence-final period (not an ellipsis) before the end of a bubble. */
+function dropFinalPeriod(bubble: string): string {
+  return /[^.]\.$/.test(bubble) || bubble === '.' ? bubble.slice(0, -1) : bubble;
+}
+
+/**
+ * Conforms a generated reply to `profile` and returns its bubbles (never empty strings). Deterministic:
+ * the same reply and profile always give the same bubbles.
+ */
+export function adaptToStyle(reply: string, profile: StyleProfile): string[] {
+  const text = reply.trim();
+  if (text === '') return [];
+  const p = profile.person;
+  const lines = text
+    .split('\n')
+    .map(tidy)
+    .filter((l) => l !== '');
+  if (p.messages < MIN_MESSAGES) return lines;
+
+  // 1. Emoji and laughter habits, on the whole reply.
+  let body = lines.join('\n');
+  const topLaugh = p.laughter[0];
+  const laughTotal = p.laughter.reduce((s, l) => s + l.count, 0);
+  const laughIsEmoji = topLaugh !== undefined && scanEmoji(topLaugh.text).emojis.length > 0;
+  if (p.emojiPerMessage < NO_EMOJI_RATE) body = removeEmoji(body);
+  if (p.shareWithLaughter < NO_LAUGH_SHARE) body = replaceLaughs(body, null, null);
+  else if (topLaugh !== undefined && !laughIsEmoji && laughTotal > 0 && topLaugh.count / laughTotal >= LAUGH_FAMILY_SHARE) {
+    body = replaceLaughs(body, topLaugh.text, topLaugh.text);
+  }
+  let bubbles = body
+    .split('\n')
+    .map(tidy)
+    .filter((l) => l !== '');
+  if (bubbles.length === 0) return [];
+
+  // 2. Bubbles: a bursty person sends sentences as separate bubbles; a one-bubble person sends one.
+  if (isBursty(p)) {
+    const target = Math.max(2, Math.round(p.bubblesPerTurn.median));
+    if (bubbles.length < target) {
+      const perLine = Math.ceil(target / bubbles.length);
+      bubbles = bubbles.flatMap((line) => splitSentences(line, perLine));
+    }
+  } else if (p.bubblesPerTurn.count > 0 && p.bubblesPerTurn.mean < 1.25) {
+    bubbles = [bubbles.join(' ')];
+  }
+
+  // 3. Casing and end punctuation, per bubble.
+  const c = p.casing;
+  bubbles = bubbles.map((b) => {
+    let out = b;
+    if (c.allLowercase >= LOWERCASE_SHARE) out = out.toLowerCase();
+    else if (c.startsWithCapital >= CAPITAL_SHARE && c.allLowercase < 0.15) out = capitalizeFirst(out);
+    if (p.endings.period <= NO_PERIOD_SHARE) out = dropFinalPeriod(out);
+    return out;
+  });
+
+  // 4. Favourite emoji / laugh added at the person's own rate (a per-reply deterministic coin).
+  const last = bubbles.length - 1;
+  const favourite = p.topEmojis[0];
+  const joined = bubbles.join('\n');
+  if (favourite !== undefined && p.shareWithEmoji >= ADD_EMOJI_SHARE && scanEmoji(joined).emojis.length === 0 && coin(joined, 'emoji') < p.shareWithEmoji) {
+    bubbles[last] = `${bubbles[last] ?? ''} ${favourite.text}`;
+  }
+  const hasLaugh = (NO_SPACES_SCRIPT.test(joined) ? [] : joined.match(WORD) ?? []).some((w) => laughFamily(w.toLowerCase()) !== null);
+  if (topLaugh !== undefined && p.shareWithLaughter >= ADD_LAUGH_SHARE && !hasLaugh && coin(joined, 'laugh') < p.shareWithLaughter) {
+    bubbles[last] = `${bubbles[last] ?? ''} ${topLaugh.text}`;
+  }
+  return bubbles.map(tidy).filter((b) => b !== '');
+}

@@ -1,0 +1,111 @@
+// Fidelity reports of a persona and the rounds of its blind friend test (schema v5). Invariants: a report
+// is saved whole or not at all, and saving one prunes the persona's older reports to the newest
+// `keep` in the same transaction; rounds belong to the persona (deleted and exported with it).
+
+import { Dexie, liveQuery, type Observable } from 'dexie';
+import type { FidelityReport } from '../persona/fidelity-run';
+import type { StyleProfile } from '../persona/types';
+import type { PersonaDb } from './db';
+import type { BlindRoundRow, FidelityReportRow, MemoryRow, PairRow, PersonaRow } from './schema';
+
+/** Reports kept per persona: enough to compare a few runs, small enough to not hoard samples. */
+export const REPORTS_KEPT = 5;
+
+const newestFirst = (a: { createdAt: number; id: string }, b: { createdAt: number; id: string }): number =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1);
+
+export async function listFidelityReports(db: PersonaDb, personaId: string): Promise<FidelityReportRow[]> {
+  const rows = await db.fidelityReports.where('personaId').equals(personaId).toArray();
+  return rows.sort(newestFirst);
+}
+
+export function watchFidelityReports(db: PersonaDb, personaId: string): Observable<FidelityReportRow[]> {
+  return liveQuery(() => listFidelityReports(db, personaId));
+}
+
+/** Saves a finished report and drops all but the newest `keep`; fails if the persona no longer exists. */
+export async function saveFidelityReport(
+  db: PersonaDb,
+  personaId: string,
+  report: FidelityReport,
+  settings: FidelityReportRow['settings'],
+  options: { keep?: number; now?: number } = {},
+): Promise<FidelityReportRow> {
+  const keep = Math.max(1, options.keep ?? REPORTS_KEPT);
+  const row: FidelityReportRow = { personaId, id: crypto.randomUUID(), createdAt: options.now ?? Date.now(), settings, report };
+  await db.transaction('rw', [db.personas, db.fidelityReports], async () => {
+    // A report without its persona would never be shown nor deleted.
+    if ((await db.personas.get(personaId)) === undefined) throw new Error('The persona of this report no longer exists.');
+    await db.fidelityReports.add(row);
+    const stale = (await listFidelityReports(db, personaId)).slice(keep);
+    await db.fidelityReports.bulkDelete(stale.map((r): [string, string] => [personaId, r.id]));
+  });
+  return row;
+}
+
+export async function deleteFidelityReport(db: PersonaDb, personaId: string, id: string): Promise<void> {
+  await db.fidelityReports.delete([personaId, id]);
+}
+
+export async function listBlindRounds(db: PersonaDb, personaId: string): Promise<BlindRoundRow[]> {
+  const rows = await db.blindRounds.where('personaId').equals(personaId).toArray();
+  return rows.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+export function watchBlindRounds(db: PersonaDb, personaId: string): Observable<BlindRoundRow[]> {
+  return liveQuery(() => listBlindRounds(db, personaId));
+}
+
+export type NewBlindRound = Omit<BlindRoundRow, 'personaId' | 'id' | 'createdAt' | 'correct'>;
+
+/** Stores an answered round; `correct` is derived from the order and the pick, never trusted from the caller. */
+export async function addBlindRound(db: PersonaDb, personaId: string, round: NewBlindRound, now = Date.now()): Promise<BlindRoundRow> {
+  if (round.picked < 0 || round.picked >= round.order.length) throw new Error(`The pick ${round.picked} is not one of the ${round.order.length} replies shown.`);
+  const row: BlindRoundRow = { ...round, personaId, id: crypto.randomUUID(), createdAt: now, correct: round.order[round.picked] === 'real' };
+  await db.blindRounds.add(row);
+  return row;
+}
+
+/** Starts the friend test over: every round of the persona goes. */
+export async function resetBlindRounds(db: PersonaDb, personaId: string): Promise<void> {
+  await db.blindRounds.where('personaId').equals(personaId).delete();
+}
+
+/** What an evaluation of a persona is computed from, read in one transaction. */
+export interface FidelitySources {
+  persona: PersonaRow;
+  profile: StyleProfile | null;
+  /** All pairs, held-out ones included (they are the test slice), in time order. */
+  pairs: PairRow[];
+  /** Current memories (superseded ones left out, as in the chat). */
+  memories: MemoryRow[];
+  /** Message texts written before the first held-out pair: the authorship classifier's training data. */
+  personMessages: string[];
+  otherMessages: string[];
+}
+
+export async function loadFidelitySources(db: PersonaDb, personaId: string): Promise<FidelitySources | undefined> {
+  return db.transaction('r', [db.personas, db.profiles, db.pairs, db.memories, db.messages], async () => {
+    const persona = await db.personas.get(personaId);
+    if (persona === undefined) return undefined;
+    const [profile, pairs, memories] = await Promise.all([
+      db.profiles.get(personaId),
+      db.pairs.where('personaId').equals(personaId).toArray(),
+      db.memories.where('personaId').equals(personaId).filter((m) => m.supersededBy === undefined).toArray(),
+    ]);
+    pairs.sort((a, b) => (a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : 0));
+    // The test slice starts with the earliest held-out context: nothing said from then on may train anything.
+    const cutoff = pairs.filter((p) => p.heldOut).reduce<string | null>((min, p) => (min === null || p.contextTs < min ? p.contextTs : min), null);
+    const personMessages: string[] = [];
+    const otherMessages: string[] = [];
+    await db.messages
+      .where('[personaId+sortKey]')
+      .between([personaId, Dexie.minKey], [personaId, Dexie.maxKey])
+      .each((m) => {
+        if (m.kind !== 'message' || m.author === null || m.text.trim() === '') return;
+        if (cutoff !== null && m.ts >= cutoff) return;
+        (m.author === persona.personName ? personMessages : otherMessages).push(m.text);
+      });
+    return { persona, profile: profile?.profile ?? null, pairs, memories, personMessages, otherMessages };
+  });
+}

@@ -1,0 +1,169 @@
+// The style adapter: casing, end periods, emoji and laughter habits and bubble splitting follow the
+// profile only where the habit is strong; it is deterministic; and (property) it never changes words:
+// the case-folded multiset of word tokens is preserved apart from laughter tokens, emoji aside.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { distribution, EDGES } from '../../src/lib/persona/distribution';
+import { isEmojiGrapheme } from '../../src/lib/persona/emoji';
+import { styleMatch } from '../../src/lib/persona/fidelity';
+import { laughFamily } from '../../src/lib/persona/laughter';
+import { adaptToStyle } from '../../src/lib/persona/style-adapter';
+import { wordsOf } from '../../src/lib/persona/text';
+import type { StyleProfile, StyleStats } from '../../src/lib/persona/types';
+
+interface Habits {
+  messages?: number;
+  bubbles?: number[];
+  casing?: StyleStats['casing'];
+  period?: number;
+  emojiPerMessage?: number;
+  shareWithEmoji?: number;
+  topEmojis?: { text: string; count: number }[];
+  laughter?: { text: string; count: number }[];
+  shareWithLaughter?: number;
+}
+
+function stats(h: Habits): StyleStats {
+  const d = (xs: number[], edges: readonly number[]) => distribution(xs, edges);
+  const period = h.period ?? 0.3;
+  return {
+    author: 'P',
+    messages: h.messages ?? 200,
+    turns: 100,
+    chars: d([10, 20, 30], EDGES.chars),
+    words: d([2, 4, 6], EDGES.words),
+    bubblesPerTurn: d(h.bubbles ?? [1, 1, 1, 1, 2], EDGES.bubblesPerTurn),
+    bubbleGapSeconds: d([], EDGES.bubbleGapSeconds),
+    emojiPerMessage: h.emojiPerMessage ?? 0.1,
+    shareWithEmoji: h.shareWithEmoji ?? 0.1,
+    topEmojis: h.topEmojis ?? [{ text: '🙂', count: 20 }],
+    laughter: h.laughter ?? [],
+    shareWithLaughter: h.shareWithLaughter ?? 0.02,
+    casing: h.casing ?? { allLowercase: 0.3, startsWithCapital: 0.6, allCaps: 0 },
+    endings: { period, exclamation: 0.1, question: 0.1, ellipsis: 0, emoji: 0.1, none: 0.7 - period },
+    repeatedLetters: 0,
+    repeatedMarks: 0,
+    openers: [],
+    closers: [],
+    signature: [],
+    languages: [],
+    replyLatencySeconds: d([], EDGES.replyLatencySeconds),
+    hours: new Array<number>(24).fill(0),
+  };
+}
+
+function profile(h: Habits): StyleProfile {
+  return { version: 1, personName: 'P', person: stats(h), others: stats({}), summary: '' };
+}
+
+const LOWER_NO_PERIOD_BURSTY = profile({
+  casing: { allLowercase: 0.9, startsWithCapital: 0.05, allCaps: 0 },
+  period: 0.01,
+  bubbles: [2, 2, 3, 3, 4, 2, 3],
+});
+
+describe('adaptToStyle', () => {
+  it('lowercases, drops final periods and splits sentences into bubbles for a bursty lowercase person', () => {
+    const out = adaptToStyle('Sure, I can come. What time is it? Bring the Keys.', LOWER_NO_PERIOD_BURSTY);
+    expect(out).toEqual(['sure, i can come', 'what time is it?', 'bring the keys']);
+    // An ellipsis is not a period.
+    expect(adaptToStyle('Well...', LOWER_NO_PERIOD_BURSTY)).toEqual(['well...']);
+  });
+
+  it('joins lines into one bubble and capitalises for a one-message person who starts with capitals', () => {
+    const p = profile({ bubbles: [1, 1, 1, 1, 1, 1], casing: { allLowercase: 0.05, startsWithCapital: 0.9, allCaps: 0 } });
+    expect(adaptToStyle('ok see you\nbye then', p)).toEqual(['Ok see you bye then']);
+    // "ß" has no one-letter capital: left alone rather than changing the word.
+    expect(adaptToStyle('ß ist gut', p)).toEqual(['ß ist gut']);
+  });
+
+  it('leaves habits that are not strong alone', () => {
+    // 1.4 messages per turn: neither a burster nor a one-message person.
+    const p = profile({ bubbles: [1, 2, 1, 2, 1] });
+    expect(adaptToStyle('  Hello there.\nHow are you?  ', p)).toEqual(['Hello there.', 'How are you?']);
+    // Too few messages to know any habit: only trimmed and split into lines.
+    expect(adaptToStyle('Hello. 😂 hahaha', profile({ messages: 5, emojiPerMessage: 0, shareWithLaughter: 0 }))).toEqual(['Hello. 😂 hahaha']);
+  });
+
+  it('removes emoji and laughter from someone who never uses them', () => {
+    const p = profile({ emojiPerMessage: 0, shareWithEmoji: 0, topEmojis: [], shareWithLaughter: 0 });
+    expect(adaptToStyle('great😀news hahaha 🎉', p)).toEqual(['great news']);
+    expect(adaptToStyle('😂', p)).toEqual([]);
+  });
+
+  it("swaps other laughs for the person's own when one family dominates", () => {
+    const p = profile({ laughter: [{ text: 'lol', count: 40 }, { text: 'haha', count: 5 }], shareWithLaughter: 0.1 });
+    expect(adaptToStyle('hahaha that is funny, lol', p)).toEqual(['lol that is funny, lol']);
+  });
+
+  it('adds the favourite emoji at the person’s rate, deterministically', () => {
+    const p = profile({ emojiPerMessage: 1.2, shareWithEmoji: 0.7, topEmojis: [{ text: '😭', count: 90 }] });
+    const replies = Array.from({ length: 200 }, (_, i) => `reply number ${i}`);
+    const adapted = replies.map((r) => adaptToStyle(r, p).join('\n'));
+    const withEmoji = adapted.filter((r) => r.endsWith(' 😭')).length / replies.length;
+    expect(withEmoji).toBeGreaterThan(0.55);
+    expect(withEmoji).toBeLessThan(0.85);
+    expect(replies.map((r) => adaptToStyle(r, p).join('\n'))).toEqual(adapted);
+    // A reply that has an emoji already gets none added.
+    expect(adaptToStyle('ok 🙂', p)).toEqual(['ok 🙂']);
+  });
+
+  it('raises the style-match score of replies that ignore a strong habit', () => {
+    const real = ['sure thing', 'see u there\nbring snacks', 'no idea', 'ok cool\nwhen'];
+    const generated = ['Sure thing. I will be there.', 'I have no idea.', 'Okay, cool. When?', 'See you there.'];
+    const adapted = generated.map((g) => adaptToStyle(g, LOWER_NO_PERIOD_BURSTY).join('\n'));
+    const before = styleMatch(generated, real);
+    const after = styleMatch(adapted, real);
+    expect(after.score).toBeGreaterThan(before.score);
+    expect(after.parts.find((x) => x.name === 'casing')?.score).toBe(100);
+    expect(after.parts.find((x) => x.name === 'endings')?.score).toBeGreaterThan(before.parts.find((x) => x.name === 'endings')?.score ?? 100);
+  });
+});
+
+/** The documented word rule: case-folded word tokens of the text with emoji removed, laughter tokens aside. */
+function wordMultiset(text: string): string[] {
+  const segments = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map((s) => s.segment);
+  const noEmoji = segments.map((g) => (isEmojiGrapheme(g) ? ' ' : g)).join('');
+  return wordsOf(noEmoji)
+    .filter((w) => laughFamily(w) === null)
+    .sort();
+}
+
+describe('adaptToStyle never changes words (property)', () => {
+  const pieces = fc.constantFrom(
+    'hello', 'Hello', 'WORLD', 'I', 'am', 'ß', 'İstanbul', 'ıi', 'hahaha', 'lol', 'LOL', 'jajaja', 'ok', "don't", 'e.g.',
+    '😂', '🎉', '👍🏽', '1️⃣', '.', '...', '!', '?', ',', ' ', '  ', '\n', '. ', '! ', 'x.', '3.5', 'ça', 'Ñandú', '日本語', 'Äpfel',
+  );
+  const replies = fc.array(pieces, { maxLength: 30 }).map((xs) => xs.join(''));
+  const habits = fc.record({
+    lower: fc.double({ min: 0, max: 1, noNaN: true }),
+    capital: fc.double({ min: 0, max: 1, noNaN: true }),
+    period: fc.double({ min: 0, max: 0.6, noNaN: true }),
+    emojiRate: fc.double({ min: 0, max: 2, noNaN: true }),
+    emojiShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    laughShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    laugh: fc.constantFrom('lol', 'haha', '😂', 'kkk'),
+    bubbles: fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }),
+  });
+
+  it('preserves the case-folded word multiset apart from laughter and emoji', () => {
+    fc.assert(
+      fc.property(replies, habits, (reply, h) => {
+        const p = profile({
+          casing: { allLowercase: h.lower, startsWithCapital: h.capital, allCaps: 0 },
+          period: h.period,
+          emojiPerMessage: h.emojiRate,
+          shareWithEmoji: h.emojiShare,
+          shareWithLaughter: h.laughShare,
+          laughter: [{ text: h.laugh, count: 50 }],
+          bubbles: h.bubbles,
+        });
+        const out = adaptToStyle(reply, p);
+        expect(wordMultiset(out.join('\n'))).toEqual(wordMultiset(reply));
+        expect(out.every((b) => b.trim() === b && b !== '' && !b.includes('\n'))).toBe(true);
+        expect(adaptToStyle(reply, p)).toEqual(out);
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
