@@ -4,7 +4,7 @@
 // prompt from its definition alone; without a definition nothing changes.
 import { describe, expect, it } from 'vitest';
 import { assemblePrompt, definitionRulesText, identityText, type PromptInput } from '../../src/lib/persona/prompt';
-import { emptyDefinition, type PersonaDefinition, type ReplyPair } from '../../src/lib/persona/types';
+import { emptyDefinition, type MemoryItem, type PersonaDefinition, type ReplyPair } from '../../src/lib/persona/types';
 
 const fakeTokens = (text: string): number => Math.ceil(text.length / 4);
 const countTokens = (texts: string[]): Promise<number[]> => Promise.resolve(texts.map(fakeTokens));
@@ -92,6 +92,18 @@ describe('assemblePrompt with a definition', () => {
     // Hand-written examples are not real pairs: they never count as used pair ids.
     expect(p.usedExampleIds).toEqual([]);
     expect(p.tokens.total).toBeLessThanOrEqual(p.tokens.budget);
+  });
+
+  it('does not present the starter memories of a standalone persona as facts from chats', async () => {
+    const memory: MemoryItem = {
+      id: 'm1', type: 'fact', text: 'Marta grows tomatoes on her balcony.', subject: 'Marta', sourceMessageIds: [],
+      firstSeen: '', lastSeen: '', confidence: 1, pinned: true, origin: 'user',
+    };
+    const alone = system(await assemblePrompt(standalone({ pinnedMemories: [memory] })));
+    expect(alone).toContain('What you know about yourself and your people:\nMarta grows tomatoes');
+    expect(alone).not.toMatch(/chats/);
+    const cloned = system(await assemblePrompt(standalone({ origin: 'export', pinnedMemories: [memory] })));
+    expect(cloned).toContain("What you know (facts from Marta's chats):");
   });
 
   it('puts hand-written exchanges before the retrieved real pairs', async () => {

@@ -232,9 +232,14 @@ const SECTION_HEAD = {
 };
 
 const KNOWLEDGE_HEAD = 'What you know (from your notes):';
+const MEMORIES_HEAD_STANDALONE = 'What you know about yourself and your people:';
 const SUMMARY_HEAD = 'Earlier in this chat (a summary of what was said before the messages below):';
 /** Retrieved knowledge chunks placed before history, like the first memories. */
 const FIRST_KNOWLEDGE = 1;
+
+function memoriesHead(input: PromptInput): string {
+  return isStandalone(input) ? MEMORIES_HEAD_STANDALONE : SECTION_HEAD.memories(input.personName);
+}
 
 function knowledgeLine(k: { text: string; source: string }): string {
   return `From “${k.source}”: ${k.text.trim()}`;
@@ -274,7 +279,8 @@ function build(input: PromptInput, head: string, items: readonly Item[]): Built 
   if (rules !== undefined && rules.kind === 'rules') sections.push({ title: 'Your rules', text: rules.text });
   // Items were added pinned first, then by relevance: keep that order in the text.
   if (memories.length > 0) {
-    sections.push({ title: 'Memories', text: [SECTION_HEAD.memories(input.personName), ...memories.map((m) => m.text)].join('\n') });
+    // A persona made without chats has memories the user wrote or drafted, not facts from chats.
+    sections.push({ title: 'Memories', text: [memoriesHead(input), ...memories.map((m) => m.text)].join('\n') });
   }
   // Hand-written exchanges first: the user chose them, the real pairs were only retrieved.
   if (hand.length > 0) {
@@ -380,7 +386,7 @@ export async function assemblePrompt(input: PromptInput): Promise<AssembledPromp
   const pieces = [
     head,
     newest?.content ?? '',
-    SECTION_HEAD.memories(input.personName),
+    memoriesHead(input),
     SECTION_HEAD.examples(input.personName),
     style?.text ?? '',
     ...[...pinned, ...retrieved, ...examples].map((i) => (i.kind === 'history' ? '' : i.text)),
