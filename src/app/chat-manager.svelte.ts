@@ -80,7 +80,7 @@ export interface ChatItem {
   live: boolean;
 }
 
-type Scored<T> = { item: T; score: number };
+type Scored<T> = { item: T; score: number; linkedFrom?: { text: string; via: string } };
 
 /** BM25 over the persona's pairs and memories: examples even before the persona is embedded. */
 function lexical(sources: ChatSources, query: string, k: number): { pairs: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] } {
@@ -503,6 +503,9 @@ export class ChatManager {
       conversationId,
       messages: historyRows.slice(0, prompt.droppedHistory).map((m) => ({ seq: m.seq, role: m.role, text: m.text })),
     };
+    const linkedMemories = retrieved.memories.flatMap((m) =>
+      m.linkedFrom !== undefined && prompt.usedMemoryIds.includes(m.item.id) ? [{ id: m.item.id, text: m.item.text, via: m.linkedFrom.via, fromText: m.linkedFrom.text }] : [],
+    );
     const usedKnowledge = prompt.usedKnowledgeIds.flatMap((id) => {
       const k = retrieved.knowledge.find((c) => c.id === id);
       return k === undefined ? [] : [{ chunkId: k.id, fileName: k.fileName, title: k.title, excerpt: excerpt(k.text) }];
@@ -518,6 +521,7 @@ export class ChatManager {
       usedMemoryIds: prompt.usedMemoryIds,
       promptTokens: prompt.tokens.total,
       ...(usedKnowledge.length === 0 ? {} : { usedKnowledge }),
+      ...(linkedMemories.length === 0 ? {} : { linkedMemories }),
     });
     this.live = { conversationId, seq: reply.seq, text: '', tokens: 0 };
     this.phase = 'streaming';
@@ -583,7 +587,8 @@ export class ChatManager {
       }),
       memories: found.value.memories.flatMap((m) => {
         const memory = sources.memories.find((row) => row.id === m.id);
-        return memory === undefined ? [] : [{ item: memory, score: m.score }];
+        if (memory === undefined) return [];
+        return [{ item: memory, score: m.score, ...(m.linkedFrom === undefined ? {} : { linkedFrom: { text: m.linkedFrom.text, via: m.linkedFrom.via } }) }];
       }),
     };
   }

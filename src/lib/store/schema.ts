@@ -194,6 +194,8 @@ export interface ChatMessageRow {
   usedMemoryIds?: string[];
   /** Knowledge-document chunks in the prompt, with where they come from (the "why this answer" panel). */
   usedKnowledge?: { chunkId: string; fileName: string; title: string; excerpt: string }[];
+  /** Memories in the prompt that retrieval reached through a graph link (shared person/place/topic or episode). */
+  linkedMemories?: { id: string; text: string; via: string; fromText: string }[];
   promptTokens?: number;
   completionTokens?: number;
   error?: string;
