@@ -17,6 +17,7 @@ import {
   maskSalt,
   type MessageRow,
   type PersonaDb,
+  type PersonaRow,
   type SourceWrite,
   type TurnRow,
 } from '../store/index';
@@ -175,6 +176,11 @@ export function createIngestApi(openDb: () => PersonaDb) {
       const participants = participantsOf(parsed.map((p) => p.result));
       const fingerprints = analyzed.flatMap((f) => (f.ok && f.fingerprint !== null ? [f.fingerprint] : []));
       const matches = await findPersonasByFingerprint(openDb(), fingerprints);
+      // A masked persona stores a phone-number sender as its token: name the participant it stands for.
+      const masker = matches.some((m) => m.persona.maskPii) ? createMasker({ salt: await maskSalt(openDb()) }) : null;
+      const participantOf = (persona: PersonaRow): string =>
+        (persona.maskPii && masker !== null ? participants.find((p) => masker(p.name).text === persona.personName)?.name : undefined) ??
+        persona.personName;
       return {
         ok: true,
         value: {
@@ -185,7 +191,7 @@ export function createIngestApi(openDb: () => PersonaDb) {
             fingerprint: m.fingerprint,
             personaId: m.persona.id,
             displayName: m.persona.displayName,
-            personName: m.persona.personName,
+            personName: participantOf(m.persona),
           })),
         },
       };
@@ -202,6 +208,9 @@ export function createIngestApi(openDb: () => PersonaDb) {
       if (parsed.length === 0) throw new AppError('nothing-to-import', 'Pick an export first: there is nothing to import.');
       const db = openDb();
       const mask = choice.maskPii ? createMasker({ salt: await maskSalt(db) }) : null;
+      // A sender saved under a phone number (or an e-mail) is PII too: masked like the same value in a text,
+      // so the chosen person, "me", every row and every export agree on one token.
+      const maskName = (name: string): string => (mask === null ? name : mask(name).text);
       const importedAt = Date.now();
       const writes: SourceWrite[] = parsed.map(({ name, result }) => {
         const sourceId = crypto.randomUUID();
@@ -211,7 +220,7 @@ export function createIngestApi(openDb: () => PersonaDb) {
           sourceId,
           sortKey: `${item.ts}#${String(item.line).padStart(9, '0')}`,
           ts: item.ts,
-          author: item.author,
+          author: item.author === null ? null : maskName(item.author),
           kind: item.kind,
           text: mask === null ? item.text : mask(item.text).text,
           edited: item.edited === true,
@@ -238,9 +247,9 @@ export function createIngestApi(openDb: () => PersonaDb) {
           ? {
               mode: 'create' as const,
               id: crypto.randomUUID(),
-              displayName: choice.displayName.trim() || choice.personName,
-              personName: choice.personName,
-              selfName: choice.selfName,
+              displayName: maskName(choice.displayName.trim() || choice.personName),
+              personName: maskName(choice.personName),
+              selfName: choice.selfName === null ? null : maskName(choice.selfName),
               maskPii: choice.maskPii,
             }
           : { mode: 'update' as const, id: choice.updatePersonaId };
