@@ -89,9 +89,10 @@ export const TINY_CPU_MODEL = 'tiny-random-llama-smollm2-tok';
 
 /**
  * On the Models screen: this site's /models/ folder as the source, the tiny llama added as a custom CPU
- * model and loaded. The loaded model lives in this page: navigate inside the app afterwards, no reload.
+ * model and loaded (a small `contextWindow` makes long chats overflow it). The loaded model lives in this
+ * page: navigate inside the app afterwards, no reload.
  */
-export async function loadTinyCpuModel(page: Page): Promise<void> {
+export async function loadTinyCpuModel(page: Page, contextWindow = 8192): Promise<void> {
   if (!page.url().includes('#/models')) await page.goto('/#/models');
   await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
   await expect(page.getByTestId('model-list')).toBeVisible({ timeout: 60_000 });
@@ -105,7 +106,7 @@ export async function loadTinyCpuModel(page: Page): Promise<void> {
   await custom.getByLabel('Name (optional)').fill('Tiny test llama');
   await custom.getByTestId('custom-model-id').fill(TINY_CPU_MODEL);
   await custom.getByTestId('custom-dtype').selectOption('q8');
-  await custom.getByTestId('custom-context').fill('8192');
+  await custom.getByTestId('custom-context').fill(String(contextWindow));
   await custom.getByTestId('custom-add').click();
   const tiny = page.getByTestId('model-row').filter({ has: page.getByText('Tiny test llama', { exact: true }) });
   await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();

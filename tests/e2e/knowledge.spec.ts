@@ -7,7 +7,7 @@
 //    edited, the next reply's prompt carries the edited text, and it survives a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, TINY_CPU_MODEL, chooseTinyEmbedModel, createPersona, pickFiles, recordHosts, topAuthor } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
 const RARE = 'Quuxberrytorte';
@@ -25,27 +25,6 @@ async function openPersonaTab(page: Page, tab: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
   await page.getByRole('tab', { name: tab }).click();
-}
-
-/** loadTinyCpuModel of the app model with another context size (the summary test needs a small window). */
-async function loadTinyCpuModelWithContext(page: Page, context: number): Promise<void> {
-  await page.goto('/#/models');
-  await expect(page.getByTestId('model-list')).toBeVisible({ timeout: 60_000 });
-  const source = page.getByTestId('model-source');
-  await source.getByText('Model source', { exact: true }).click();
-  await source.getByLabel("This site's /models/ folder").check();
-  await source.getByRole('button', { name: 'Use this source' }).click();
-  const custom = page.getByTestId('custom-model');
-  await custom.getByText('Add a custom model', { exact: true }).click();
-  await custom.getByLabel('CPU (transformers.js ONNX model)').check();
-  await custom.getByLabel('Name (optional)').fill('Tiny test llama');
-  await custom.getByTestId('custom-model-id').fill(TINY_CPU_MODEL);
-  await custom.getByTestId('custom-dtype').selectOption('q8');
-  await custom.getByTestId('custom-context').fill(String(context));
-  await custom.getByTestId('custom-add').click();
-  const tiny = page.getByTestId('model-row').filter({ has: page.getByText('Tiny test llama', { exact: true }) });
-  await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();
-  await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
 }
 
 /** Sends a message and waits until the persona's reply to it is finished. */
@@ -100,7 +79,7 @@ test('a knowledge file is chunked, embedded and retrieved into the prompt with i
   await expect(panel.getByTestId('embed-status')).toHaveAttribute('data-state', 'done', { timeout: 60_000 });
   await expect.poll(async () => Number((await panel.getByTestId('embed-total').innerText()).replace(/[^\d]/g, ''))).toBe(total + 1);
 
-  await loadTinyCpuModelWithContext(page, 8192);
+  await loadTinyCpuModel(page);
   await openPersonaTab(page, 'Chat');
   await sendAndWait(page, `Do you still have the ${RARE} recipe?`);
   const reply = page.getByTestId('persona-message').last();
@@ -132,7 +111,7 @@ test('a long chat is summarised past the model window; the summary is editable a
   const personaUrl = page.url();
 
   // A 512-token window with 256-token replies: each long reply stops fitting the next prompt.
-  await loadTinyCpuModelWithContext(page, 512);
+  await loadTinyCpuModel(page, 512);
   await openPersonaTab(page, 'Chat');
   const chat = page.getByTestId('chat-view');
   const summary = chat.getByTestId('conversation-summary');

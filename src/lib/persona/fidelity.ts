@@ -7,6 +7,8 @@
 import { EDGES } from './distribution';
 import { emojiKey, scanEmoji } from './emoji';
 import { laughterOf } from './laughter';
+import { ending } from './style';
+import type { StyleStats } from './types';
 import { cleanText, wordsOf } from './text';
 
 export type StylePartName = 'length' | 'bubbles' | 'emoji' | 'topEmojis' | 'casing' | 'endings' | 'laughter' | 'signature';
@@ -34,7 +36,7 @@ export interface StyleMatch {
 // Per-bubble measurements (the same definitions as style.ts, which keeps its helpers private)
 
 type Casing = 'lower' | 'capital' | 'caps' | 'mixed';
-type Ending = 'period' | 'exclamation' | 'question' | 'ellipsis' | 'emoji' | 'none';
+type Ending = keyof StyleStats['endings'];
 
 interface BubbleStats {
   chars: number;
@@ -48,7 +50,6 @@ interface BubbleStats {
 const UPPER = /\p{Lu}/u;
 const LOWER = /\p{Ll}/u;
 const FIRST_CASED = /[\p{Lu}\p{Ll}\p{Lt}]/u;
-const TRAILING_MARKS = /[.!?！？。…؟]+$/;
 
 /** Splits a reply (bubbles joined with '\n') into its non-empty bubbles. */
 export function bubblesOf(reply: string): string[] {
@@ -68,17 +69,6 @@ function casingOf(text: string): Casing | null {
   return first !== null && UPPER.test(first[0]) ? 'capital' : 'mixed';
 }
 
-function endingOf(text: string, endsWithEmoji: boolean): Ending {
-  if (endsWithEmoji) return 'emoji';
-  const m = TRAILING_MARKS.exec(text);
-  if (m === null) return 'none';
-  const run = m[0];
-  if (/[?？؟]/.test(run)) return 'question';
-  if (/[!！]/.test(run)) return 'exclamation';
-  if (run.includes('…') || run.includes('..')) return 'ellipsis';
-  return 'period';
-}
-
 function measureBubble(bubble: string): BubbleStats {
   const clean = cleanText(bubble).trim();
   const scan = scanEmoji(clean);
@@ -92,7 +82,7 @@ function measureBubble(bubble: string): BubbleStats {
     chars: Math.max(0, codePoints - scan.extraCodePoints),
     emojis: scan.emojis.map(emojiKey),
     casing: casingOf(clean),
-    ending: endingOf(clean, scan.endsWithEmoji),
+    ending: ending(clean, scan.endsWithEmoji),
     laughs: laughterOf(words, scan.emojis, clean),
     words,
   };

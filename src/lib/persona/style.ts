@@ -204,7 +204,8 @@ function charLength(s: string, extraEmojiCodePoints: number): number {
   return Math.max(0, n - extraEmojiCodePoints);
 }
 
-function ending(s: string, endsWithEmoji: boolean): keyof Side['endings'] {
+/** How a message ends (the classes of StyleStats.endings); shared with the fidelity metrics so both count alike. */
+export function ending(s: string, endsWithEmoji: boolean): keyof StyleStats['endings'] {
   if (endsWithEmoji) return 'emoji';
   const m = TRAILING_MARKS.exec(s);
   if (m === null) return 'none';
