@@ -118,6 +118,8 @@ export class ChatManager {
   profile = $state.raw<StyleProfile | null>(null);
   error = $state.raw<AppErrorData | null>(null);
   notice = $state<string | null>(null);
+  /** The text being written in the composer (kept while another tab of the persona is shown). */
+  draft = $state('');
   /** The persona's default reply settings as stored (the conversation's overrides are on its row). */
   personaSettings = $state.raw<ChatSettingsPatch>({});
   /** How the persona opens a chat (its definition): a new conversation starts with the first one. */

@@ -5,6 +5,7 @@ import type { MemoryItem, MemoryType } from '../lib/persona/types';
 import { localNowTs } from './format';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
+import { ChatManager } from './chat-manager.svelte';
 import { MemoryLlmManager } from './memory-llm-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
 import type { ImportProgress } from '../lib/rpc/progress';
@@ -66,9 +67,22 @@ export class PersonaDetail {
     this.#client.cancel();
     this.#memoryPass?.stop();
     this.#memoryPass = null;
+    this.#chat?.stop();
+    this.#chat = null;
   }
 
   #memoryPass: MemoryLlmManager | null = null;
+
+  #chat: ChatManager | null = null;
+
+  /** The persona's chats (one per open persona, so a reply keeps streaming while another tab is shown). */
+  chat(models: ModelManager): ChatManager {
+    if (this.#chat === null) {
+      this.#chat = new ChatManager(this.personaId, models);
+      void this.#chat.start();
+    }
+    return this.#chat;
+  }
 
   /** The LLM memory pass and its review (one per open persona, so switching tabs does not stop it). */
   memoryPass(models: ModelManager): MemoryLlmManager {

@@ -52,6 +52,17 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   const later = (await reply.getByTestId('bubble').allInnerTexts()).join('').length;
   expect(later).toBeGreaterThan(early);
 
+  // Looking at another tab does not stop the reply, nor lose an unsent draft.
+  await input.fill('half a thought');
+  const before = Number(await reply.getByTestId('chat-token-count').innerText());
+  await page.getByRole('tab', { name: 'Style' }).click();
+  await expect(chat).toBeHidden();
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(input).toHaveValue('half a thought');
+  await expect(reply).toHaveAttribute('data-status', 'streaming');
+  await expect.poll(async () => Number(await reply.getByTestId('chat-token-count').innerText()), { timeout: 30_000 }).toBeGreaterThan(before);
+  await input.fill('');
+
   await chat.getByTestId('chat-stop').click();
   await expect(reply).toHaveAttribute('data-status', 'stopped', { timeout: 10_000 });
   await expect(chat.getByTestId('chat-send')).toBeVisible();
