@@ -7,6 +7,8 @@ import { GENERIC_SYSTEM_PROMPT, runFidelityEval, VARIANTS, type EvalEngines, typ
 import { buildPairs } from '../../src/lib/persona/pairs';
 import { computeStyleProfile, type MessageLike, type TurnLike } from '../../src/lib/persona/style';
 import { adaptToStyle } from '../../src/lib/persona/style-adapter';
+import { memoriesBeforeTest, testSliceStart } from '../../src/lib/persona/test-slice';
+import type { MemoryItem } from '../../src/lib/persona/types';
 import { AppError } from '../../src/lib/rpc/app-error';
 
 const TOPICS = ['pizza', 'movie', 'train', 'beach', 'exam', 'party', 'coffee', 'rain', 'dog', 'concert'];
@@ -155,6 +157,30 @@ describe('runFidelityEval', () => {
     expect(report.realDistributions.bubbles).toEqual([1, 1, 1]);
     expect(report.authorship.trainPerson).toBe(data.personMessages.length);
     expect(report.authorship.heldOutAccuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it('never puts a memory learned from the test slice into a prompt', async () => {
+    const memory = (id: string, text: string, lastSeen: string, sourceMessageIds: string[]): MemoryItem => ({
+      id, type: 'fact', text, subject: 'Kim', sourceMessageIds, firstSeen: lastSeen, lastSeen, confidence: 1, pinned: true, origin: 'rule',
+    });
+    const base = input();
+    const start = testSliceStart(base.pairs);
+    expect(start).not.toBeNull();
+    const heldOutReplyId = base.pairs.find((p) => p.heldOut)?.replyMessageIds[0] ?? '';
+    const memories = [
+      memory('before', 'Kim owns a red bicycle', '2024-01-03T10:01:00', ['r2']),
+      memory('after', 'Kim moved to Oslo', '2024-02-09T10:01:00', []),
+      memory('from-test', 'Kim hates the exam', '2024-01-05T10:01:00', [heldOutReplyId]),
+      memory('by-hand', 'Kim is left-handed', '', []),
+    ];
+    expect(memoriesBeforeTest(memories, base.pairs).map((m) => m.id)).toEqual(['before', 'by-hand']);
+    const engines = fakeEngines();
+    await runFidelityEval({ ...base, memories }, engines);
+    const prompts = engines.calls.map((c) => c.messages.map((m) => m.content).join('\n')).join('\n');
+    expect(prompts).toContain('Kim owns a red bicycle');
+    expect(prompts).toContain('Kim is left-handed');
+    expect(prompts).not.toContain('Oslo');
+    expect(prompts).not.toContain('hates the exam');
   });
 
   it('reports progress per phase with growing numbers, ending at the total', async () => {

@@ -10,6 +10,7 @@ import { AppError } from '../rpc/app-error';
 import { contentCloseness, replyDistributions, styleMatch, trainAuthorship, type StyleMatch } from './fidelity';
 import { assemblePrompt } from './prompt';
 import { adaptToStyle } from './style-adapter';
+import { memoriesBeforeTest } from './test-slice';
 import type { MemoryItem, PairContextLine, PersonaDefinition, ReplyPair, StyleProfile } from './types';
 
 export type VariantId = 'persona' | 'personaAdapted' | 'generic' | 'retrieval' | 'noExamples';
@@ -187,7 +188,8 @@ export async function runFidelityEval(
   throwIfAborted(signal);
 
   // ---- embed: training contexts, memories, sampled contexts
-  const memories = input.memories.filter((m) => m.supersededBy === undefined && m.text.trim() !== '');
+  // Memories learned from the test slice would hand the model what the held-out replies say.
+  const memories = memoriesBeforeTest(input.memories, input.pairs).filter((m) => m.supersededBy === undefined && m.text.trim() !== '');
   const embedTexts = [...training.map((p) => contextText(p.context)), ...memories.map((m) => m.text), ...samples.map((p) => contextText(p.context))];
   let embedded = 0;
   progress({ phase: 'embed', done: 0, total: embedTexts.length });

@@ -4,6 +4,7 @@
 
 import { Dexie, liveQuery, type Observable } from 'dexie';
 import type { FidelityReport } from '../persona/fidelity-run';
+import { memoriesBeforeTest, testSliceStart } from '../persona/test-slice';
 import type { StyleProfile } from '../persona/types';
 import type { PersonaDb } from './db';
 import type { BlindRoundRow, FidelityReportRow, MemoryRow, PairRow, PersonaRow } from './schema';
@@ -77,7 +78,7 @@ export interface FidelitySources {
   profile: StyleProfile | null;
   /** All pairs, held-out ones included (they are the test slice), in time order. */
   pairs: PairRow[];
-  /** Current memories (superseded ones left out, as in the chat). */
+  /** Current memories (superseded ones left out, as in the chat) from before the test slice. */
   memories: MemoryRow[];
   /** Message texts written before the first held-out pair: the authorship classifier's training data. */
   personMessages: string[];
@@ -94,8 +95,9 @@ export async function loadFidelitySources(db: PersonaDb, personaId: string): Pro
       db.memories.where('personaId').equals(personaId).filter((m) => m.supersededBy === undefined).toArray(),
     ]);
     pairs.sort((a, b) => (a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : 0));
-    // The test slice starts with the earliest held-out context: nothing said from then on may train anything.
-    const cutoff = pairs.filter((p) => p.heldOut).reduce<string | null>((min, p) => (min === null || p.contextTs < min ? p.contextTs : min), null);
+    // The test slice starts with the first line of the earliest held-out context: nothing said from then on
+    // may train anything (contextTs is the context's last line, so earlier lines of it would slip through).
+    const cutoff = testSliceStart(pairs);
     const personMessages: string[] = [];
     const otherMessages: string[] = [];
     await db.messages
@@ -106,6 +108,6 @@ export async function loadFidelitySources(db: PersonaDb, personaId: string): Pro
         if (cutoff !== null && m.ts >= cutoff) return;
         (m.author === persona.personName ? personMessages : otherMessages).push(m.text);
       });
-    return { persona, profile: profile?.profile ?? null, pairs, memories, personMessages, otherMessages };
+    return { persona, profile: profile?.profile ?? null, pairs, memories: memoriesBeforeTest(memories, pairs), personMessages, otherMessages };
   });
 }
