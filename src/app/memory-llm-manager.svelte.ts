@@ -126,33 +126,44 @@ export class MemoryLlmManager {
 
   /** Starts a new pass over the history, or only its latest `latest` chunks. */
   async run(latest: number | null): Promise<void> {
+    // `running` is set before the first await: a second click (or Resume) cannot start a second loop.
     if (this.running) return;
     const model = this.#models.loaded;
     if (model === null) {
       this.error = { name: 'AppError', code: 'no-model-loaded', message: 'Load a model on the Models screen first: the memory pass runs on it.' };
       return;
     }
-    const db = openDb();
-    const turns = await listTurns(db, this.personaId);
-    const total = chunkTurns(turns).length;
-    if (total === 0) {
-      this.notice = 'There are no messages to read.';
-      return;
+    this.running = true;
+    try {
+      const db = openDb();
+      const turns = await listTurns(db, this.personaId);
+      const total = chunkTurns(turns).length;
+      if (total === 0) {
+        this.notice = 'There are no messages to read.';
+        return;
+      }
+      await startMemoryJob(db, this.personaId, { modelId: model.id, totalChunks: total, firstChunk: firstChunkFor(total, latest) });
+      await this.#loop();
+    } finally {
+      this.running = false;
     }
-    await startMemoryJob(db, this.personaId, { modelId: model.id, totalChunks: total, firstChunk: firstChunkFor(total, latest) });
-    await this.#loop();
   }
 
   /** Continues a paused, failed or interrupted pass at its first unread chunk. */
   async resume(): Promise<void> {
-    if (!this.resumable) return;
+    if (!this.resumable || this.running) return;
     const model = this.#models.loaded;
     if (model === null) {
       this.error = { name: 'AppError', code: 'no-model-loaded', message: 'Load a model on the Models screen first, then resume.' };
       return;
     }
-    await setMemoryJobState(openDb(), this.personaId, 'running', { error: null, modelId: model.id });
-    await this.#loop();
+    this.running = true;
+    try {
+      await setMemoryJobState(openDb(), this.personaId, 'running', { error: null, modelId: model.id });
+      await this.#loop();
+    } finally {
+      this.running = false;
+    }
   }
 
   pause(): void {
