@@ -1,9 +1,10 @@
 // Offline: after one online visit (service worker activated), a reload with the network off shows the
 // app and every persona, the persona screen works, and a new chat can even be imported (the ingest
-// worker is precached too). A control fetch proves the network really is off.
+// worker is precached too); a model cached on the first visit loads offline and the persona chats. A control
+// fetch proves the network really is off.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles } from './app-model';
+import { FIXTURES, createPersona, loadTinyCpuModel, pickFiles } from './app-model';
 import { goldenExpectation } from './golden';
 import { showMessages, waitForServiceWorker } from './pwa-model';
 
@@ -44,6 +45,42 @@ test('with the network off, a reload shows the app and the personas, and imports
 
   expect(failed).toEqual([]);
   // Control: anything not precached really fails now, so the above was served without a network.
+  const probe = await page.evaluate(() =>
+    fetch(`/not-precached-${Date.now()}.txt`).then(
+      () => 'reached the network',
+      () => 'failed',
+    ),
+  );
+  expect(probe).toBe('failed');
+});
+
+test('with the network off, a model cached on the first visit loads and the persona chats', async ({ context, page }) => {
+  test.setTimeout(180_000);
+  await page.goto('/');
+  await waitForServiceWorker(page);
+  await pickFiles(page, [join(FIXTURES, 'whatsapp/en/chat-analytics__4A_11M.txt')]);
+  await createPersona(page, 'Alice');
+  // Online once: the model's files are downloaded and cached by the browser.
+  await loadTinyCpuModel(page);
+
+  await context.setOffline(true);
+  await page.goto('/#/models');
+  await page.reload();
+  const tiny = page.getByTestId('model-row').filter({ has: page.getByText('Tiny test llama', { exact: true }) });
+  await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();
+  await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByTestId('persona-card').getByRole('link').first().click();
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  const chat = page.getByTestId('chat-view');
+  await chat.getByTestId('chat-input').fill('are you there?');
+  await chat.getByTestId('chat-input').press('Enter');
+  const reply = chat.getByTestId('persona-message');
+  await expect.poll(async () => Number(await reply.getByTestId('chat-token-count').innerText()), { timeout: 60_000 }).toBeGreaterThan(3);
+  await chat.getByTestId('chat-stop').click();
+  await expect(reply).toHaveAttribute('data-status', /stopped|done/);
+
   const probe = await page.evaluate(() =>
     fetch(`/not-precached-${Date.now()}.txt`).then(
       () => 'reached the network',
