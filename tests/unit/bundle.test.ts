@@ -11,11 +11,14 @@ import { createIngestApi } from '../../src/lib/importer/ingest-api';
 import { openZip, writeZip } from '../../src/lib/ingest/zip';
 import { AppError } from '../../src/lib/rpc/app-error';
 import { BUNDLE_SCHEMA_VERSION, exportBundle, importBundle, sha256Hex } from '../../src/lib/store/bundle';
+import { ROW_SCHEMAS } from '../../src/lib/store/bundle-rows';
 import { exportCard, exportFinetune, exportSillyTavernChat } from '../../src/lib/store/bundle-sources';
 import { appendChatMessage, createConversation } from '../../src/lib/store/conversations';
 import { PersonaDb, personaIndexedTables } from '../../src/lib/store/db';
 import { forgetMemory, saveSnapshot } from '../../src/lib/store/persona-data';
 import { solidPng } from '../../src/lib/persona/png-card';
+import { emptyDefinition } from '../../src/lib/persona/types';
+import type { FidelityReport } from '../../src/lib/persona/fidelity-run';
 
 const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
 const CHAT = 'whatsapp/multi-format/whatstk__lorem_dd-mm-yy_bracket.txt';
@@ -45,7 +48,23 @@ async function richPersona(db: PersonaDb): Promise<string> {
     personaId: id, id: mid, type: 'fact' as const, text, subject: 'Mary', sourceMessageIds: [], firstSeen: '2020-01-15', lastSeen: '2020-01-15',
     confidence: 0.8, pinned: origin === 'user', origin, createdAt: 1, updatedAt: 2,
   });
-  await db.memories.bulkAdd([memory('m-rule', 'rule', 'Lives in Lisbon'), memory('m-user', 'user', 'Plays the cello'), memory('m-more', 'rule', 'Has a dog')]);
+  await db.memories.bulkAdd([
+    memory('m-rule', 'rule', 'Lives in Lisbon'),
+    { ...memory('m-user', 'user', 'Plays the cello'), entities: [{ kind: 'topic' as const, name: 'cello' }] },
+    { ...memory('m-more', 'rule', 'Has a dog'), type: 'episode' as const, eventDate: '2020-01-15', userEdited: true },
+  ]);
+  // Every optional field a persona's rows may carry, so the row schemas are held to real shapes.
+  await db.personas.update(id, {
+    definition: { ...emptyDefinition(), background: 'A cellist.', traits: [{ name: 'warm', strength: 0.8 }], greetings: ['hey!'] },
+    chatSettings: { temperature: 0.6, matchHabits: false },
+    origin: 'export',
+  });
+  await db.embedJobs.put({
+    personaId: id, modelId: 'model-a/q8', model: { id: 'model-a', dtype: 'q8', dims: 8, label: 'A' }, state: 'done', done: 1, total: 1,
+    startedAt: 1, updatedAt: 2, finishedAt: 2, sourceStamp: 's', backend: 'wasm', batchSize: 32, error: null,
+  });
+  await db.fidelityReports.add({ personaId: id, id: 'rep-1', createdAt: 5, settings: { maxSamples: 3, maxReplyTokens: 16 }, report: sampleReport() });
+  await db.blindRounds.add({ personaId: id, id: 'round-1', reportId: 'rep-1', pairId: 'pair-9', k: 1, order: ['real', 'persona'], picked: 0, correct: true, createdAt: 6 });
   const memories = await db.memories.where('personaId').equals(id).sortBy('id');
   expect(pairs.length).toBeGreaterThan(5);
   const vec = (seed: number, dims: number): Float32Array => Float32Array.from({ length: dims }, (_, i) => Math.sin(seed * 7 + i));
@@ -55,10 +74,37 @@ async function richPersona(db: PersonaDb): Promise<string> {
   ]);
   const conversation = await createConversation(db, id, 'First chat', 1_700_000_000_000);
   await appendChatMessage(db, conversation.id, { role: 'user', text: 'hallo, wie geht es dir?', status: 'done' }, 1_700_000_001_000);
-  await appendChatMessage(db, conversation.id, { role: 'assistant', text: 'gut, danke!', status: 'done' }, 1_700_000_002_000);
+  await appendChatMessage(
+    db,
+    conversation.id,
+    {
+      role: 'assistant', text: 'gut, danke!', status: 'done', modelId: 'tiny', rawText: 'Gut, danke.', rating: 'up',
+      usedKnowledge: [{ chunkId: 'c1', fileName: 'notes.txt', title: 'Notes', excerpt: 'gut' }],
+      linkedMemories: [{ id: 'm-user', text: 'Plays the cello', via: 'cello', fromText: 'Has a dog' }],
+    },
+    1_700_000_002_000,
+  );
+  await db.conversations.update(conversation.id, {
+    settings: { maxTokens: 64 },
+    summaries: [{ fromSeq: 0, toSeq: 0, text: 'They said hello.', edited: false, createdAt: 3, modelId: 'tiny' }],
+  });
   await saveSnapshot(db, id, 'before');
   await forgetMemory(db, id, 'm-rule');
   return id;
+}
+
+/** A small report of the real shape, with the NaN a metric of no samples gives (it must survive the trip). */
+function sampleReport(): FidelityReport {
+  const dist = { chars: [12, 30], bubbles: [1, 2] };
+  const ids = ['persona', 'personaAdapted', 'generic', 'retrieval', 'noExamples'] as const;
+  return {
+    version: 1, createdAt: '2025-01-01T10:00:00.000Z', modelId: 'tiny', samples: 1, heldOutPairs: 4,
+    authorship: { heldOutAccuracy: Number.NaN, trainPerson: 40, trainOther: 38 },
+    variants: ids.map((vid) => ({ id: vid, label: vid, style: { score: 40, parts: [] }, content: { mean: 0.2, each: [0.2] }, authorship: { share: 0.5 } })),
+    realDistributions: dist,
+    generatedDistributions: Object.fromEntries(ids.map((vid) => [vid, dist])) as FidelityReport['generatedDistributions'],
+    examples: [{ pairId: 'pair-9', context: [{ author: 'Bob', text: 'coming?', ts: '2024-01-01T10:00:00' }], real: 'yes', generated: Object.fromEntries(ids.map((vid) => [vid, 'x'])) as FidelityReport['examples'][number]['generated'] }],
+  };
 }
 
 type Dump = Record<string, unknown[]>;
@@ -109,7 +155,7 @@ async function fullDump(db: PersonaDb): Promise<Record<string, unknown[]>> {
 }
 
 async function members(bytes: Uint8Array): Promise<Map<string, Uint8Array>> {
-  const zip = await openZip('b.zip', bytes, { maxMemberBytes: 1e9, maxRatio: 1e6, ratioFloorBytes: 1e9 });
+  const zip = await openZip('b.zip', bytes, { maxMemberBytes: 1e9, maxRatio: 1e6, ratioFloorBytes: 1e9, maxMembers: 1000, maxTotalBytes: 4e9 });
   return new Map(await Promise.all(zip.names.map(async (n) => [n, await zip.read(n)] as const)));
 }
 
@@ -300,5 +346,213 @@ describe('persona bundles', () => {
     const all = outputs.join('\n');
     expect(all).toContain('[url-');
     expect(secrets.filter((s) => all.includes(s))).toEqual([]);
+  });
+});
+
+/** The entries of one model's vectors (index + blob), rewritten with right checksums and count. */
+async function setVectors(
+  files: Map<string, Uint8Array>,
+  manifest: Record<string, unknown>,
+  modelId: string,
+  entries: { kind: string; refId: string; vector: number[] }[],
+): Promise<void> {
+  const list = manifest['vectors'] as { modelId: string; data: string; index: string; count: number }[];
+  const v = list.find((x) => x.modelId === modelId);
+  if (v === undefined) throw new Error(`no vectors of ${modelId}`);
+  const index = new TextEncoder().encode(JSON.stringify(entries.map((e) => ({ kind: e.kind, refId: e.refId, dims: e.vector.length }))));
+  const data = new Uint8Array(Float32Array.from(entries.flatMap((e) => e.vector)).buffer);
+  const table = manifest['files'] as Record<string, { sha256: string; bytes: number }>;
+  for (const [name, bytes] of [[v.index, index], [v.data, data]] as const) {
+    files.set(name, bytes);
+    table[name] = { sha256: await sha256Hex(bytes), bytes: bytes.byteLength };
+  }
+  v.count = entries.length;
+}
+
+async function refusal(db: PersonaDb, bytes: Uint8Array): Promise<AppError> {
+  const error = await importBundle(db, 'broken.zip', bytes).then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
+}
+
+describe('bundle rows of the wrong shape', () => {
+  it('has a row schema for every table a bundle carries', () => {
+    const db = newDb();
+    const tables = ['personas', 'profiles', 'embedJobs', 'memoryJobs', 'meta', ...personaIndexedTables(db).map((t) => t.name).filter((n) => n !== 'vectors')];
+    expect(tables.filter((t) => ROW_SCHEMAS[t] === undefined)).toEqual([]);
+  });
+
+  it('refuses optional fields of the wrong type (which would break the persona later) and changes nothing', async () => {
+    const db = newDb();
+    const id = await richPersona(db);
+    const files = await members((await exportBundle(db, id)).bytes);
+    const before = await fullDump(db);
+    const first = (name: string): Record<string, unknown> => rowsOf(files, name)[0] ?? {};
+    const memory = first('rows/memories.json');
+    // table, what to put in its rows file, the path the refusal must name.
+    const cases: [string, Record<string, unknown>, string][] = [
+      ['personas', { ...first('rows/personas.json'), definition: { ...emptyDefinition(), background: 42 } }, 'definition.background'],
+      ['personas', { ...first('rows/personas.json'), definition: { background: 'x' } }, 'definition.traits'],
+      ['personas', { ...first('rows/personas.json'), chatSettings: { temperature: 'hot' } }, 'chatSettings.temperature'],
+      ['personas', { ...first('rows/personas.json'), origin: 'alien' }, 'origin'],
+      ['personas', { ...first('rows/personas.json'), maskKeyId: 'the salt itself' }, 'maskKeyId'],
+      ['profiles', { ...first('rows/profiles.json'), profile: { ...(first('rows/profiles.json')['profile'] as object), person: { topEmojis: 'x' } } }, 'profile.person'],
+      ['embedJobs', { ...first('rows/embedJobs.json'), model: { id: 'a', dtype: 'q8', dims: 'eight', label: 'A' } }, 'model.dims'],
+      ['memories', { ...memory, entities: [{ kind: 'planet', name: 'Mars' }] }, 'entities.0.kind'],
+      ['memories', { ...memory, eventDate: 20200115 }, 'eventDate'],
+      ['snapshots', { ...first('rows/snapshots.json'), persona: { ...first('rows/personas.json'), definition: 'a cellist' } }, 'persona.definition'],
+      ['conversations', { ...first('rows/conversations.json'), summaries: [{ fromSeq: 'start' }] }, 'summaries.0.fromSeq'],
+      ['conversations', { ...first('rows/conversations.json'), settings: { memory: 'yes' } }, 'settings.memory'],
+      ['chatMessages', { ...first('rows/chatMessages.json'), usedKnowledge: 'notes.txt' }, 'usedKnowledge'],
+      ['chatMessages', { ...first('rows/chatMessages.json'), linkedMemories: [{ id: 1 }] }, 'linkedMemories.0.id'],
+      ['chatMessages', { ...first('rows/chatMessages.json'), rawText: 5 }, 'rawText'],
+      ['memoryProposals', { personaId: id, id: 'p1', item: { ...memory, entities: 'cello' }, status: 'pending', chunk: 0, createdAt: 1, decidedAt: null }, 'item.entities'],
+      ['memoryJobs', { personaId: id, state: 'done', modelId: 'm', nextChunk: 1, totalChunks: 1, proposals: 'many' }, 'proposals'],
+      ['knowledgeDocs', { personaId: id, id: 'd1', fileName: 'a.txt', title: 'A', text: 'x', addedAt: 1, chunkCount: '1' }, 'chunkCount'],
+      ['fidelityReports', { ...first('rows/fidelityReports.json'), report: { ...(first('rows/fidelityReports.json')['report'] as object), variants: 'all' } }, 'report.variants'],
+      ['fidelityReports', { ...first('rows/fidelityReports.json'), settings: null }, 'settings'],
+      ['blindRounds', { ...first('rows/blindRounds.json'), order: 'real,persona' }, 'order'],
+    ];
+    for (const [table, row, path] of cases) {
+      const bytes = await rezip(new Map(files), (f, m) => replaceRows(f, m, `rows/${table}.json`, [row]));
+      const error = await refusal(db, bytes);
+      expect(error.code, `${table} ${path}`).toBe('bad-bundle');
+      expect(error.message, `${table} ${path}`).toContain(`bad row in ${table} (row 1: ${path}`);
+      expect(await fullDump(db), `${table} ${path}`).toEqual(before);
+    }
+  });
+});
+
+describe('bundle vectors', () => {
+  it('refuses one model with vectors of mixed sizes, or of another size than its embed job', async () => {
+    const db = newDb();
+    const id = await richPersona(db);
+    const files = await members((await exportBundle(db, id)).bytes);
+    const [p1, p2] = rowsOf(files, 'rows/pairs.json').map((r) => String(r['id']));
+    const before = await fullDump(db);
+    const mixed = await rezip(new Map(files), (f, m) =>
+      setVectors(f, m, 'model-b/fp32', [
+        { kind: 'memory', refId: 'm-user', vector: [1, 0, 0] },
+        { kind: 'memory', refId: 'm-more', vector: [1, 0, 0, 0, 0] },
+      ]),
+    );
+    expect((await refusal(db, mixed)).message).toMatch(/different sizes \(3 and 5\) for the model "model-b\/fp32"/);
+    // model-a's embed job says 8 dims: 4-dim vectors, however consistent, would never match a query.
+    const wrongSize = await rezip(new Map(files), (f, m) =>
+      setVectors(f, m, 'model-a/q8', [
+        { kind: 'pair', refId: p1 ?? '', vector: [1, 0, 0, 0] },
+        { kind: 'pair', refId: p2 ?? '', vector: [0, 1, 0, 0] },
+      ]),
+    );
+    expect((await refusal(db, wrongSize)).message).toMatch(/different sizes \(8 and 4\) for the model "model-a\/q8"/);
+    const twice = await rezip(new Map(files), (f, m) =>
+      setVectors(f, m, 'model-b/fp32', [
+        { kind: 'memory', refId: 'm-user', vector: [1, 0, 0, 0] },
+        { kind: 'memory', refId: 'm-user', vector: [0, 1, 0, 0] },
+      ]),
+    );
+    expect((await refusal(db, twice)).message).toMatch(/two vectors for the same memory "m-user"/);
+    expect(await fullDump(db)).toEqual(before);
+  });
+
+  it('drops vectors of rows the bundle does not hold, keeping the rest', async () => {
+    const db = newDb();
+    const id = await richPersona(db);
+    const files = await members((await exportBundle(db, id)).bytes);
+    const bytes = await rezip(new Map(files), (f, m) =>
+      setVectors(f, m, 'model-b/fp32', [
+        { kind: 'memory', refId: 'm-user', vector: [1, 0, 0, 0] },
+        { kind: 'memory', refId: 'no-such-memory', vector: [0, 1, 0, 0] },
+        { kind: 'pair', refId: 'm-more', vector: [0, 0, 1, 0] },
+      ]),
+    );
+    const other = newDb();
+    const imported = await importBundle(other, 'backup.zip', bytes);
+    expect(imported.droppedVectors).toBe(2);
+    const stored = await other.vectors.where('[personaId+modelId]').equals([imported.personaId, 'model-b/fp32']).toArray();
+    expect(stored.map((v) => `${v.kind}:${v.refId}`)).toEqual(['memory:m-user']);
+    expect(Array.from(stored[0]?.vector ?? [])).toEqual([1, 0, 0, 0]);
+  });
+});
+
+describe('bundle members', () => {
+  it('refuses members the manifest does not list, and members bigger than listed', async () => {
+    const db = newDb();
+    const id = await richPersona(db);
+    const files = await members((await exportBundle(db, id)).bytes);
+    const extra = await rezip(new Map(files), (f) => void f.set('notes/extra.txt', new TextEncoder().encode('not listed')));
+    expect((await refusal(db, extra)).message).toMatch(/"broken\.zip" is not a valid PersonaYou backup: it holds 1 file\(s\) its manifest does not list \("notes\/extra\.txt"\)/);
+    const bigger = await rezip(new Map(files), (_f, m) => {
+      const entry = (m['files'] as Record<string, { bytes: number }>)['rows/messages.json'];
+      if (entry !== undefined) entry.bytes -= 100;
+    });
+    expect((await refusal(db, bigger)).message).toMatch(/"rows\/messages\.json" inside it is larger than its manifest says/);
+  });
+});
+
+describe('masked personas across devices', () => {
+  const analyzeChat = async (db: PersonaDb) => {
+    const api = createIngestApi(() => db);
+    const analysis = await api.analyze([new File([readFileSync(join(FIXTURES, CHAT))], basename(CHAT))], () => {});
+    if (!analysis.ok) throw new Error(analysis.error.message);
+    return { api, analysis: analysis.value };
+  };
+
+  it("records the device key, never the salt, and does not merge a newer export into another device's masked persona", async () => {
+    const deviceA = newDb();
+    const id = await importFixture(deviceA, CHAT, true);
+    const persona = await deviceA.personas.get(id);
+    expect(persona?.maskKeyId).toMatch(/^[0-9a-f]{16}$/);
+    const bundle = await exportBundle(deviceA, id);
+    const salt = (await deviceA.meta.get('mask-salt'))?.value ?? '';
+    expect(salt).not.toBe('');
+    for (const [name, bytes] of await members(bundle.bytes)) expect(new TextDecoder('latin1').decode(bytes), name).not.toContain(salt);
+
+    // Another device: the restored persona is not offered for an update; the screen gets a note why.
+    const deviceB = newDb();
+    const restored = await importBundle(deviceB, 'backup.zip', bundle.bytes);
+    expect((await deviceB.personas.get(restored.personaId))?.maskKeyId).toBe(persona?.maskKeyId);
+    const onB = await analyzeChat(deviceB);
+    expect(onB.analysis.existing).toEqual([]);
+    expect(onB.analysis.notes).toEqual([
+      `${restored.displayName} came from another device's backup: its masked numbers use that device's key, so a newer export can't be merged into it here. Import it as a new persona.`,
+    ]);
+    // Even when asked directly (a stale screen), the update is refused and nothing lands.
+    const beforeB = await fullDump(deviceB);
+    const [person] = [...onB.analysis.participants].sort((a, b) => b.textMessages - a.textMessages);
+    const forced = await onB.api.commit({ personName: person?.name ?? '', selfName: null, displayName: 'x', maskPii: true, updatePersonaId: restored.personaId }, () => {});
+    expect(forced.ok ? null : forced.error.code).toBe('mask-key-mismatch');
+    expect(await fullDump(deviceB)).toEqual(beforeB);
+
+    // Back on the device it came from, the same key: both personas are offered.
+    const again = await importBundle(deviceA, 'backup.zip', bundle.bytes);
+    const onA = await analyzeChat(deviceA);
+    expect(onA.analysis.existing.map((e) => e.personaId).sort()).toEqual([id, again.personaId].sort());
+    expect(onA.analysis.notes).toEqual([]);
+
+    // A bundle made before personas named their key: unknown key, never taken for this device's.
+    const files = await members(bundle.bytes);
+    const old = await rezip(files, async (f, m) => {
+      const { maskKeyId: _k, ...row } = rowsOf(f, 'rows/personas.json')[0] ?? {};
+      await replaceRows(f, m, 'rows/personas.json', [row]);
+    });
+    const unknown = await importBundle(deviceA, 'old.zip', old);
+    const onA2 = await analyzeChat(deviceA);
+    expect(onA2.analysis.existing.map((e) => e.personaId)).not.toContain(unknown.personaId);
+    expect(onA2.analysis.notes).toHaveLength(1);
+  });
+
+  it('leaves unmasked personas updatable on any device', async () => {
+    const deviceA = newDb();
+    const id = await importFixture(deviceA, CHAT, false);
+    expect((await deviceA.personas.get(id))?.maskKeyId).toBeUndefined();
+    const deviceB = newDb();
+    const restored = await importBundle(deviceB, 'backup.zip', (await exportBundle(deviceA, id)).bytes);
+    const { analysis } = await analyzeChat(deviceB);
+    expect(analysis.existing.map((e) => e.personaId)).toEqual([restored.personaId]);
+    expect(analysis.notes).toEqual([]);
   });
 });

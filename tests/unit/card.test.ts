@@ -180,4 +180,37 @@ describe('character cards', () => {
     expect(back.definition).toEqual(definition);
     expect(pickOpeners([], 'Bea', [])).toEqual([]);
   });
+
+  it('gives duplicate lorebook ids fresh ones that no other entry holds', async () => {
+    const entry = (id: string, content: string) => ({ keys: [], content, extensions: { personayou: { id } }, enabled: true, insertion_order: 0 });
+    const card = {
+      spec: 'chara_card_v3',
+      spec_version: '3.0',
+      // The third entry needs a fresh id; "card-3-2" and "card-3-1" are held by other entries (one of them later).
+      data: { name: 'Dup', description: 'x', character_book: { entries: [entry('card-3-2', 'one'), entry('a', 'two'), entry('a', 'three'), entry('card-3-1', 'four')] } },
+    };
+    const read = readCard('dup.json', new TextEncoder().encode(JSON.stringify(card)));
+    const ids = read.memories.map((m) => m.id);
+    expect(ids).toEqual(['card-3-2', 'a', 'card-3-3', 'card-3-1']);
+    const db = newDb();
+    const result = await importPortable(db, file(new TextEncoder().encode(JSON.stringify(card)), 'dup.json'), () => {});
+    expect(result.ok && result.value?.memories).toBe(4);
+    expect((await db.memories.toArray()).map((m) => m.text).sort()).toEqual(['four', 'one', 'three', 'two']);
+  });
+
+  it("ignores the extension's traits and rules when they do not have a definition's shape", () => {
+    const card = {
+      spec: 'chara_card_v3',
+      spec_version: '3.0',
+      data: {
+        name: 'Odd',
+        personality: 'calm, kind',
+        system_prompt: 'Be brief.',
+        extensions: { personayou: { definition: { traits: [{ name: 'loud', strength: 7 }], rules: { do: 'shout' } } } },
+      },
+    };
+    const read = readCard('odd.json', new TextEncoder().encode(JSON.stringify(card)));
+    expect(read.definition.traits).toEqual([{ name: 'calm', strength: 0.7 }, { name: 'kind', strength: 0.7 }]);
+    expect(read.definition.rules).toEqual({ do: ['Be brief.'], dont: [] });
+  });
 });

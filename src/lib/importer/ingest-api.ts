@@ -25,6 +25,7 @@ import { buildPersona } from './build-persona';
 import { guessSelf, participantsOf, type Participant } from './participants';
 import { readFileBytes } from './read-file';
 import { exportPortable, importPortable } from '../store/bundle-portable';
+import { maskKeyIdOf, maskedElsewhere } from '../store/import-commit';
 
 export interface AnalyzedFileOk {
   ok: true;
@@ -65,6 +66,8 @@ export interface Analysis {
   suggestedSelf: string | null;
   /** Personas that already contain one of these chats: the import can update them. */
   existing: ExistingChat[];
+  /** Sentences for the import screen: e.g. why a persona holding one of these chats cannot be updated here. */
+  notes: string[];
 }
 
 export interface CommitChoice {
@@ -175,9 +178,19 @@ export function createIngestApi(openDb: () => PersonaDb) {
       }
       const participants = participantsOf(parsed.map((p) => p.result));
       const fingerprints = analyzed.flatMap((f) => (f.ok && f.fingerprint !== null ? [f.fingerprint] : []));
-      const matches = await findPersonasByFingerprint(openDb(), fingerprints);
+      const found = await findPersonasByFingerprint(openDb(), fingerprints);
+      const salt = found.some((m) => m.persona.maskPii) ? await maskSalt(openDb()) : null;
+      const deviceKeyId = salt === null ? null : await maskKeyIdOf(salt);
+      // A persona masked on another device (restored from its backup) has tokens this device cannot make:
+      // merging a newer export would give the same people other tokens, so it is not offered.
+      const foreign = found.filter((m) => deviceKeyId !== null && maskedElsewhere(m.persona, deviceKeyId));
+      const matches = found.filter((m) => !foreign.includes(m));
+      const notes = [...new Set(foreign.map((m) => m.persona.displayName))].map(
+        (name) =>
+          `${name} came from another device's backup: its masked numbers use that device's key, so a newer export can't be merged into it here. Import it as a new persona.`,
+      );
       // A masked persona stores a phone-number sender as its token: name the participant it stands for.
-      const masker = matches.some((m) => m.persona.maskPii) ? createMasker({ salt: await maskSalt(openDb()) }) : null;
+      const masker = salt !== null && matches.some((m) => m.persona.maskPii) ? createMasker({ salt }) : null;
       const participantOf = (persona: PersonaRow): string =>
         (persona.maskPii && masker !== null ? participants.find((p) => masker(p.name).text === persona.personName)?.name : undefined) ??
         persona.personName;
@@ -193,6 +206,7 @@ export function createIngestApi(openDb: () => PersonaDb) {
             displayName: m.persona.displayName,
             personName: participantOf(m.persona),
           })),
+          notes,
         },
       };
     } catch (error) {
@@ -207,7 +221,10 @@ export function createIngestApi(openDb: () => PersonaDb) {
     try {
       if (parsed.length === 0) throw new AppError('nothing-to-import', 'Pick an export first: there is nothing to import.');
       const db = openDb();
-      const mask = choice.maskPii ? createMasker({ salt: await maskSalt(db) }) : null;
+      const salt = choice.maskPii || choice.updatePersonaId !== undefined ? await maskSalt(db) : null;
+      const mask = choice.maskPii && salt !== null ? createMasker({ salt }) : null;
+      // Recorded on a new masked persona and checked against the persona an update goes into.
+      const maskKeyId = salt === null ? undefined : await maskKeyIdOf(salt);
       // A sender saved under a phone number (or an e-mail) is PII too: masked like the same value in a text,
       // so the chosen person, "me", every row and every export agree on one token.
       const maskName = (name: string): string => (mask === null ? name : mask(name).text);
@@ -251,8 +268,9 @@ export function createIngestApi(openDb: () => PersonaDb) {
               personName: maskName(choice.personName),
               selfName: choice.selfName === null ? null : maskName(choice.selfName),
               maskPii: choice.maskPii,
+              ...(choice.maskPii && maskKeyId !== undefined ? { maskKeyId } : {}),
             }
-          : { mode: 'update' as const, id: choice.updatePersonaId };
+          : { mode: 'update' as const, id: choice.updatePersonaId, ...(maskKeyId === undefined ? {} : { maskKeyId }) };
       await markImportStarted(db, { files: parsed.map((p) => p.name), startedAt: importedAt });
       let outcome;
       try {

@@ -2,7 +2,8 @@
 // bundles (the only importer of jszip).
 // Invariants: media members are never inflated; a member's declared size and compression ratio are
 // checked from the central directory before inflating, and inflating stops as soon as the output
-// passes the limit; __MACOSX/ metadata and nested zips are ignored.
+// passes the limit; __MACOSX/ metadata and nested zips are ignored. Generic archives (bundles) inflate
+// nothing on opening and cap their member count and total inflated bytes.
 
 import JSZip from 'jszip';
 import { SNIFF_BYTES, decodeSample, extensionOf, sniffText, type TextFormat } from './detect';
@@ -365,33 +366,86 @@ export async function writeZip(members: readonly ZipMemberIn[], onProgress?: (fr
 export interface OpenedZip {
   /** Every file member (folders and __MACOSX/ metadata left out), as named in the zip. */
   names: string[];
-  /** Inflates one member; refuses (ImportError 'zip-too-large') a member larger than `maxMemberBytes`. */
-  read(name: string): Promise<Uint8Array>;
+  /**
+   * Inflates one member; refuses (ImportError 'zip-too-large') a member larger than `maxMemberBytes`,
+   * than `maxBytes` when given (the size the caller expects), or one that takes the total inflated
+   * by this zip past `maxTotalBytes`.
+   */
+  read(name: string, maxBytes?: number): Promise<Uint8Array>;
+}
+
+/** Limits of a generic archive: each member's, plus how many members and how much inflated in total. */
+export interface OpenZipLimits extends ZipLimits {
+  /** Default 1024. */
+  maxMembers?: number;
+  /** Default 4 GB. */
+  maxTotalBytes?: number;
+}
+
+const DEFAULT_MAX_MEMBERS = 1024;
+const DEFAULT_MAX_TOTAL_BYTES = 4 * 1024 ** 3;
+
+function archiveTooLarge(zipName: string, detail: string, extra: Record<string, number>): ImportError {
+  return new ImportError('zip-too-large', zipName, `"${zipName}" ${detail}, far more than this kind of file ever holds; it was not opened.`, extra);
 }
 
 /**
- * Opens a .zip for reading members by name. Sizes are checked against the central directory before
- * inflating and while inflating, as for chat zips, so a crafted archive cannot exhaust memory.
+ * Opens a .zip for reading members by name. Nothing is inflated on opening (no CRC pass: the caller
+ * checks what it reads, e.g. by sha-256); sizes are checked against the central directory before
+ * inflating and while inflating, and the total inflated is capped, so a crafted archive cannot exhaust
+ * memory or time.
  */
-export async function openZip(zipName: string, bytes: Uint8Array, limits: ZipLimits): Promise<OpenedZip> {
+export async function openZip(zipName: string, bytes: Uint8Array, limits: OpenZipLimits): Promise<OpenedZip> {
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: true, createFolders: false });
+    zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
   } catch {
     throw new ImportError('bad-zip', zipName, `"${zipName}" is a .zip file that cannot be opened; it may be damaged or incomplete.`);
   }
+  const maxMembers = limits.maxMembers ?? DEFAULT_MAX_MEMBERS;
+  const maxTotalBytes = limits.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES;
   const files = Object.values(zip.files).filter((e) => !e.dir && !isIgnored(e.name));
+  if (files.length > maxMembers) {
+    throw archiveTooLarge(zipName, `holds ${files.length} files (the limit is ${maxMembers})`, { members: files.length, limit: maxMembers });
+  }
+  const declaredTotal = files.reduce((sum, e) => sum + (declaredSizes(e).uncompressed ?? 0), 0);
+  if (declaredTotal > maxTotalBytes) {
+    throw archiveTooLarge(zipName, `would expand to ${formatBytes(declaredTotal)} (the limit is ${formatBytes(maxTotalBytes)})`, {
+      declared: declaredTotal,
+      limit: maxTotalBytes,
+    });
+  }
+  let inflated = 0;
   return {
     names: files.map((e) => e.name),
-    async read(name: string): Promise<Uint8Array> {
+    async read(name: string, maxBytes?: number): Promise<Uint8Array> {
       const entry = zip.file(name);
       if (entry === null) throw new ImportError('bad-zip', zipName, `"${zipName}" has no member "${name}".`);
-      const problem = sizeProblem(declaredSizes(entry), limits);
-      if (problem !== null) throw tooLarge(zipName, name, problem.detail, problem.extra);
+      const sizes = declaredSizes(entry);
+      const problem = sizeProblem(sizes, limits);
+      if (problem !== null) throw new ImportError('zip-too-large', zipName, `"${zipName}" contains "${name}", which ${problem.detail}.`, problem.extra);
+      // A declared size may lie (jszip only notices once the member ends): inflating stops one byte past
+      // it, so the declared total checked above bounds the real one. The running total is a second
+      // bound for a member whose size jszip could not read.
+      const declared = sizes.uncompressed === null ? Infinity : sizes.uncompressed + 1;
+      const budget = maxTotalBytes - inflated;
+      const max = Math.min(limits.maxMemberBytes, maxBytes ?? Infinity, budget, declared);
       try {
-        return await inflate(entry, limits.maxMemberBytes, Infinity, {}, 0);
+        const out = await inflate(entry, max, Infinity, {}, 0);
+        inflated += out.byteLength;
+        return out;
       } catch (error) {
-        if (error instanceof TooLarge) throw tooLarge(zipName, name, `expands past ${formatBytes(limits.maxMemberBytes)}`, { limit: limits.maxMemberBytes });
+        if (error instanceof TooLarge) {
+          const why =
+            max === maxBytes
+              ? `expands past the ${maxBytes} bytes it should hold`
+              : max === declared
+                ? `expands past the ${declared - 1} bytes the zip declares for it`
+                : max === budget
+                  ? `takes what it expands to past ${formatBytes(maxTotalBytes)} in total`
+                  : `expands past ${formatBytes(limits.maxMemberBytes)}`;
+          throw new ImportError('zip-too-large', zipName, `"${zipName}" contains "${name}", which ${why}.`, { limit: max });
+        }
         throw new ImportError('bad-zip', zipName, `"${zipName}" is damaged: "${name}" inside it cannot be unpacked.`);
       }
     },

@@ -8,6 +8,7 @@ import { AppError } from '../rpc/app-error';
 import { base64ToUtf8, isPng, readPngText, utf8ToBase64, writePngText } from './png-card';
 import type { MemoryItem, MemoryType, PersonaDefinition, PersonaTrait, ReplyPair, StyleProfile } from './types';
 import { emptyDefinition } from './types';
+import { memoryTypeSchema, personaRulesSchema, personaTraitsSchema } from './definition-schema';
 
 // -- card shapes --------------------------------------------------------------------------------------
 
@@ -320,11 +321,14 @@ const dataSchema = z.looseObject({
 
 const specSchema = z.looseObject({ spec: z.string(), spec_version: z.string().optional(), data: z.unknown() });
 
-const traitSchema = z.array(z.object({ name: z.string(), strength: z.number().min(0).max(1) }));
-const rulesSchema = z.object({ do: z.array(z.string()), dont: z.array(z.string()) });
+// PersonaYou's own extension: each part is taken only when it has the shape of a PersonaDefinition's part
+// (the same schemas as bundle rows); a part of another shape is ignored, the card's plain fields stand.
 const extensionSchema = z.looseObject({
-  definition: z.looseObject({ traits: traitSchema.optional().catch(undefined), rules: rulesSchema.optional().catch(undefined) }).optional().catch(undefined),
-  memoryTypes: z.record(z.string(), z.enum(['fact', 'preference', 'relationship', 'episode', 'goal'])).optional().catch(undefined),
+  definition: z
+    .looseObject({ traits: personaTraitsSchema.optional().catch(undefined), rules: personaRulesSchema.optional().catch(undefined) })
+    .optional()
+    .catch(undefined),
+  memoryTypes: z.record(z.string(), memoryTypeSchema).optional().catch(undefined),
 });
 
 type CardFields = z.infer<typeof dataSchema>;
@@ -427,10 +431,19 @@ function toImported(data: CardFields, spec: ImportedCard['spec']): ImportedCard 
         origin: 'user' as const,
       };
     });
-  // Duplicate ids would make the persona's write fail; the later entry gets a fresh one.
+  // Duplicate ids would make the persona's write fail; the later entry gets a fresh one, tried until unused
+  // (a made-up id may itself be taken by an entry that carries it).
+  const taken = new Set(memories.map((m) => m.id));
   const seen = new Set<string>();
   for (const [i, m] of memories.entries()) {
-    if (seen.has(m.id)) m.id = `card-${i + 1}-${seen.size}`;
+    if (seen.has(m.id)) {
+      let n = 0;
+      let id: string;
+      do id = `card-${i + 1}-${++n}`;
+      while (taken.has(id));
+      m.id = id;
+      taken.add(id);
+    }
     seen.add(m.id);
   }
   return { displayName: name, definition, memories, spec };

@@ -10,7 +10,10 @@ import { ImportError } from '../ingest/errors';
 import { personaIndexedTables, type PersonaDb } from './db';
 import { ROW_SCHEMAS, genericRow, manifestSchema, vectorIndexEntry, type BundleManifest } from './bundle-rows';
 import { forgottenMemoriesKey } from './persona-data';
-import type { PersonaRow, VectorKind, VectorRow } from './schema';
+import { maskSalt } from './personas';
+import { UNKNOWN_MASK_KEY_ID, maskKeyIdOf } from './import-commit';
+import type { PersonaRow, TurnRow, VectorKind, VectorRow } from './schema';
+import { turnRefId } from '../embed/texts';
 import { explainStorageError } from './storage-error';
 import { reserveSpace } from './space-check';
 
@@ -19,9 +22,20 @@ export const BUNDLE_FORMAT = 'personayou-bundle';
 export const BUNDLE_SCHEMA_VERSION = 1;
 export const MANIFEST = 'manifest.json';
 
-/** Members may be large (all messages of years of chats), but not absurd. */
-const LIMITS = { maxMemberBytes: 1536 * 1024 * 1024, maxRatio: 200, ratioFloorBytes: 64 * 1024 * 1024 };
+/**
+ * Members may be large (all messages of years of chats), but not absurd. A bundle has a manifest, one
+ * rows file per table and two files per embedding model: a few dozen members at most.
+ */
+const LIMITS = {
+  maxMemberBytes: 1536 * 1024 * 1024,
+  maxRatio: 200,
+  ratioFloorBytes: 64 * 1024 * 1024,
+  maxMembers: 256,
+  maxTotalBytes: 3 * 1024 * 1024 * 1024,
+};
 const SPACE_SLACK_BYTES = 8 * 1024 * 1024;
+/** The manifest lists files and their checksums: a few KB; 16 MB is a generous ceiling. */
+const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export type BundleProgress =
   | { phase: 'read'; done: number; total: number }
@@ -47,6 +61,8 @@ export interface ImportedBundle {
   displayName: string;
   rows: number;
   vectors: number;
+  /** Vectors left out because the bundle holds no row they embed. */
+  droppedVectors: number;
 }
 
 // -- encoding ----------------------------------------------------------------------------------------
@@ -119,6 +135,11 @@ export async function exportBundle(db: PersonaDb, personaId: string, options: Bu
   const report = options.onProgress ?? (() => undefined);
   report({ phase: 'read', done: 0, total: 1 });
   const { persona, tables, vectors } = await readPersona(db, personaId);
+  if (persona.maskPii && persona.maskKeyId === undefined) {
+    // No key id means "masked with this device's key": say which one, so the device that imports the
+    // bundle can tell its own key from this one (the salt itself never leaves the device).
+    tables.set('personas', [{ ...persona, maskKeyId: await maskKeyIdOf(await maskSalt(db)) }]);
+  }
   report({ phase: 'read', done: 1, total: 1 });
 
   const members: ZipMemberIn[] = [];
@@ -218,6 +239,8 @@ interface CheckedBundle {
   tables: Map<string, Record<string, unknown>[]>;
   vectors: { modelId: string; rows: { kind: VectorKind; refId: string; textHash?: string; vector: Float32Array }[] }[];
   bytes: number;
+  /** Vectors of rows the bundle does not hold, left out. */
+  droppedVectors: number;
 }
 
 /** Reads and validates everything; throws an AppError naming the file and what is wrong. Writes nothing. */
@@ -230,15 +253,34 @@ export async function checkBundle(db: PersonaDb, file: string, zipBytes: Uint8Ar
     throw error;
   }
   if (!zip.names.includes(MANIFEST)) throw bad(file, `"${file}" is not a PersonaYou backup: it has no manifest.json.`);
-  const manifest = parseManifest(file, await zip.read(MANIFEST), db.verno);
+  const manifest = parseManifest(file, await zip.read(MANIFEST, MAX_MANIFEST_BYTES), db.verno);
   const oldId = manifest.persona.id;
 
   const names = Object.keys(manifest.files);
+  // Every member must be listed (and so checksummed): nothing unlisted is ever inflated or trusted.
+  const unlisted = zip.names.filter((n) => n !== MANIFEST && manifest.files[n] === undefined);
+  if (unlisted.length > 0) {
+    throw bad(file, `"${file}" is not a valid PersonaYou backup: it holds ${unlisted.length} file(s) its manifest does not list ("${unlisted[0]}"${unlisted.length > 1 ? ', …' : ''}).`);
+  }
+  const listedBytes = names.reduce((sum, n) => sum + (manifest.files[n]?.bytes ?? 0), 0);
+  if (listedBytes > LIMITS.maxTotalBytes) {
+    throw bad(file, `"${file}" says it holds ${listedBytes} bytes, more than a PersonaYou backup may hold (${LIMITS.maxTotalBytes}).`);
+  }
   const contents = new Map<string, Uint8Array>();
   for (const [i, name] of names.entries()) {
     if (!zip.names.includes(name)) throw bad(file, `"${file}" is incomplete: "${name}" is listed in its manifest but missing.`);
-    const bytes = await zip.read(name);
     const expected = manifest.files[name];
+    const cap = (expected?.bytes ?? 0) + 1;
+    let bytes: Uint8Array;
+    try {
+      // Inflating stops one byte past the listed size: a member cannot be bigger than its checksum says.
+      bytes = await zip.read(name, cap);
+    } catch (error) {
+      if (error instanceof ImportError && error.code === 'zip-too-large' && error.details?.['limit'] === cap) {
+        throw bad(file, `"${file}" is damaged: "${name}" inside it is larger than its manifest says (${expected?.bytes ?? 0} bytes).`);
+      }
+      throw error;
+    }
     if (expected === undefined || (await sha256Hex(bytes)) !== expected.sha256 || bytes.byteLength !== expected.bytes) {
       throw bad(file, `"${file}" is damaged: "${name}" inside it does not match its checksum.`);
     }
@@ -281,7 +323,22 @@ export async function checkBundle(db: PersonaDb, file: string, zipBytes: Uint8Ar
   }
   if ((tables.get('personas') ?? []).length !== 1) throw bad(file, `"${file}" is damaged: it must hold exactly one persona.`);
 
+  // Vectors: one size per model (retrieval compares every vector of a model with one query vector), the
+  // embed job's size when it names one; vectors of rows the bundle does not hold are dropped, as
+  // retrieval would never reach them (an embed pass interrupted after a row's delete leaves such strays).
+  const job = tables.get('embedJobs')?.[0] as { modelId: string; model: { dims: number | null } } | undefined;
+  const dimsOf = new Map<string, number>();
+  if (job !== undefined && job.model.dims !== null) dimsOf.set(job.modelId, job.model.dims);
+  const ids = (table: string, key: (row: Record<string, unknown>) => string): Set<string> => new Set((tables.get(table) ?? []).map(key));
+  const refs: Record<VectorKind, Set<string>> = {
+    pair: ids('pairs', (r) => String(r['id'])),
+    memory: ids('memories', (r) => String(r['id'])),
+    turn: ids('turns', (r) => turnRefId(r as unknown as TurnRow)),
+    knowledge: ids('knowledgeChunks', (r) => String(r['id'])),
+  };
   const vectors: CheckedBundle['vectors'] = [];
+  let dropped = 0;
+  const keys = new Set<string>();
   for (const v of manifest.vectors) {
     let index: unknown;
     try {
@@ -292,24 +349,37 @@ export async function checkBundle(db: PersonaDb, file: string, zipBytes: Uint8Ar
     }
     const parsed = vectorIndexEntry.array().safeParse(index);
     if (!parsed.success || parsed.data.length !== v.count) throw bad(file, `"${file}" has a bad vector index "${v.index}".`);
+    for (const e of parsed.data) {
+      const dims = dimsOf.get(v.modelId) ?? e.dims;
+      if (e.dims !== dims) {
+        throw bad(file, `"${file}" has vectors of different sizes (${dims} and ${e.dims}) for the model "${v.modelId}" in "${v.index}"; a model makes vectors of one size.`);
+      }
+      dimsOf.set(v.modelId, dims);
+      const key = `${v.modelId}\u0000${e.kind}\u0000${e.refId}`;
+      if (keys.has(key)) throw bad(file, `"${file}" has two vectors for the same ${e.kind} "${e.refId}" in "${v.index}".`);
+      keys.add(key);
+    }
     const data = get(v.data);
     const floats = parsed.data.reduce((sum, e) => sum + e.dims, 0);
     if (data.byteLength !== floats * 4) throw bad(file, `"${file}" is damaged: "${v.data}" holds ${data.byteLength} bytes, not the ${floats * 4} its index needs.`);
     // Copy into an aligned buffer: a zip member's bytes may start at any offset.
     const all = new Float32Array(data.slice().buffer);
     let at = 0;
-    vectors.push({
-      modelId: v.modelId,
-      rows: parsed.data.map((e) => {
-        const vector = all.slice(at, at + e.dims);
-        at += e.dims;
-        return { kind: e.kind, refId: e.refId, vector, ...(e.textHash === undefined ? {} : { textHash: e.textHash }) };
-      }),
-    });
+    const rows: CheckedBundle['vectors'][number]['rows'] = [];
+    for (const e of parsed.data) {
+      const start = at;
+      at += e.dims;
+      if (!refs[e.kind].has(e.refId)) {
+        dropped++;
+        continue;
+      }
+      rows.push({ kind: e.kind, refId: e.refId, vector: all.slice(start, at), ...(e.textHash === undefined ? {} : { textHash: e.textHash }) });
+    }
+    vectors.push({ modelId: v.modelId, rows });
   }
   const bytes = [...contents.values()].reduce((sum, b) => sum + b.byteLength, 0);
   report({ phase: 'check', done: names.length + 1, total: names.length + 1 });
-  return { manifest, tables, vectors, bytes };
+  return { manifest, tables, vectors, bytes, droppedVectors: dropped };
 }
 
 /** Foreign keys to tables whose rows get new ids on import: table -> field -> referenced table. */
@@ -351,7 +421,12 @@ export async function importBundle(db: PersonaDb, file: string, zipBytes: Uint8A
       const mapped = newIds.get(target)?.get(String(row[field]));
       if (mapped !== undefined) out[field] = mapped;
     }
-    if (table === 'personas') out['id'] = newId;
+    if (table === 'personas') {
+      out['id'] = newId;
+      // A masked persona from a bundle made before personas named their key: its key is unknown, and
+      // so never taken for this device's (which would let a newer export merge with other tokens).
+      if (out['maskPii'] === true && out['maskKeyId'] === undefined) out['maskKeyId'] = UNKNOWN_MASK_KEY_ID;
+    }
     if (table === 'snapshots') out['persona'] = { ...(out['persona'] as PersonaRow), id: newId };
     if (table === 'meta') out['key'] = forgottenMemoriesKey(newId);
     return out;
@@ -390,7 +465,7 @@ export async function importBundle(db: PersonaDb, file: string, zipBytes: Uint8A
     const cause = (transaction as { idbtrans: IDBTransaction | null } | null)?.idbtrans?.error ?? null;
     throw await explainStorageError(cause ?? error, neededBytes);
   }
-  return { personaId: newId, displayName: persona.displayName, rows: total, vectors: checked.vectors.reduce((s, v) => s + v.rows.length, 0) };
+  return { personaId: newId, displayName: persona.displayName, rows: total, vectors: checked.vectors.reduce((s, v) => s + v.rows.length, 0), droppedVectors: checked.droppedVectors };
 }
 
 /** True when the first member of a zip (read from its first bytes) is a bundle manifest. */

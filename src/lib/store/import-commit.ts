@@ -10,9 +10,30 @@ import { explainStorageError } from './storage-error';
 import { PENDING_IMPORT_KEY } from './pending-import';
 import { reserveSpace } from './space-check';
 
+/**
+ * `maskKeyId`: with masking, which device key masks the rows (see maskKeyIdOf). Recorded on a created
+ * persona; for an update it must match the persona's, or the new rows would get other tokens.
+ */
 export type PersonaTarget =
-  | { mode: 'create'; id: string; displayName: string; personName: string; selfName: string | null; maskPii: boolean }
-  | { mode: 'update'; id: string };
+  | { mode: 'create'; id: string; displayName: string; personName: string; selfName: string | null; maskPii: boolean; maskKeyId?: string }
+  | { mode: 'update'; id: string; maskKeyId?: string };
+
+/**
+ * Names a mask salt without revealing it: the first 16 hex digits of its sha-256. Personas carry it in
+ * bundles so another device can tell that their masked values use a key it does not have.
+ */
+export async function maskKeyIdOf(salt: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(salt));
+  return Array.from(new Uint8Array(digest).subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** A masked persona whose key is not known (a bundle made before personas recorded it): never this device's. */
+export const UNKNOWN_MASK_KEY_ID = '0000000000000000';
+
+/** True when a masked persona's values were masked with another key than `deviceKeyId` (absent = this device's). */
+export function maskedElsewhere(persona: Pick<PersonaRow, 'maskPii' | 'maskKeyId'>, deviceKeyId: string): boolean {
+  return persona.maskPii && persona.maskKeyId !== undefined && persona.maskKeyId !== deviceKeyId;
+}
 
 export interface SourceWrite {
   source: Omit<SourceRow, 'personaId' | 'addedCount'>;
@@ -73,6 +94,7 @@ export async function commitImport(
           createdAt: now,
           updatedAt: now,
           maskPii: target.maskPii,
+          ...(target.maskPii && target.maskKeyId !== undefined ? { maskKeyId: target.maskKeyId } : {}),
           counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
           firstTs: null,
           lastTs: null,
@@ -81,6 +103,12 @@ export async function commitImport(
         const existing = await db.personas.get(personaId);
         if (existing === undefined) {
           throw new AppError('persona-missing', 'The persona to update no longer exists; nothing was imported.');
+        }
+        if (target.maskKeyId !== undefined && maskedElsewhere(existing, target.maskKeyId)) {
+          throw new AppError(
+            'mask-key-mismatch',
+            `"${existing.displayName}" came from another device's backup: its masked numbers use that device's key, so a newer export can't be merged into it here. Import it as a new persona; nothing was imported.`,
+          );
         }
         persona = existing;
       }

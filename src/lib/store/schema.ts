@@ -34,6 +34,11 @@ export interface PersonaRow {
   definition?: PersonaDefinition;
   /** Absent on personas made before this field: those came from an export. */
   origin?: PersonaOrigin;
+  /**
+   * Masked personas: which device key masked them (`maskKeyId` of the salt; reveals nothing of it). It
+   * travels in bundles, the salt never does. Absent means masked with this device's key.
+   */
+  maskKeyId?: string;
 }
 
 export interface SourceRow {
