@@ -1,12 +1,13 @@
 // `npm run -s eval -- <export> --person NAME [...]`: the fidelity evaluation in node, JSON out, so
-// scores can be compared across versions of the prompt builder. The persona is built as the app builds
-// it (stable ids, PII masked, turns of bursts within 5 minutes, profile, pairs, rule memories); progress
-// goes to stderr. Exit codes: 0 ok, 1 the export or a model cannot be used, 2 bad usage, 130 cancelled.
+// scores can be compared across versions of the prompt builder; the models run in node, or in headless
+// Chromium through the app's own workers with --engine webllm|cpu-browser (eval-browser.ts). The persona
+// is built as the app builds it (stable ids, PII masked, turns of bursts within 5 minutes, profile,
+// pairs, rule memories); progress goes to stderr. Exit codes: 0 ok, 1 the export or a model cannot be used, 2 bad usage, 130 cancelled.
 
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join } from 'node:path';
 import type { ParseResult } from '../lib/ingest/index';
-import type { EvalInput, EvalProgress, FidelityReport } from '../lib/persona/fidelity-run';
+import type { EvalEngines, EvalInput, EvalProgress, FidelityReport } from '../lib/persona/fidelity-run';
 import type { NodeDtype } from './eval-engines';
 
 const USAGE = `usage: npm run -s eval -- <export> --person NAME [options]
@@ -16,15 +17,26 @@ persona prompt and with baselines (generic assistant, retrieval only, persona wi
 style adapter) and prints the fidelity report as JSON.
   --person NAME        whose persona (required)
   --me NAME            who the persona talks to (default: the other participant of a two-person chat)
-  --engine cpu|webllm  cpu = transformers.js in node (default); webllm needs a browser
-  --model ID           language model (default HuggingFaceTB/SmolLM2-135M-Instruct)
+  --engine cpu|webllm|cpu-browser
+                       cpu = transformers.js in node (default); webllm = the app's WebLLM engine on
+                       WebGPU in headless Chromium; cpu-browser = the app's CPU engine (transformers.js
+                       on WASM) in headless Chromium. The browser engines run the app's own llm and
+                       embed workers; scoring stays in node. Very slow on a software WebGPU adapter
+                       (SwiftShader, 2 cores: ~25 s load, then minutes per reply, mostly reading the
+                       persona prompt): start with --samples 1 --max-tokens 2
+  --model ID           language model (default HuggingFaceTB/SmolLM2-135M-Instruct; with webllm an id
+                       of the app's WebLLM catalog, default Qwen2.5-0.5B-Instruct-q4f32_1-MLC)
   --embed-model ID     embedding model (default Xenova/all-MiniLM-L6-v2)
-  --models DIR         folder of local model folders (<DIR>/<ID>/...)
+  --models DIR         cpu: folder of local model folders (<DIR>/<ID>/...). webllm, cpu-browser: a folder
+                       laid out like the app's /models/ (DIR/mlc/models/<repo>/resolve/main/,
+                       DIR/mlc/libs/<version>/<lib>.wasm, DIR/transformers/<ID>/), served to the page;
+                       several folders joined with ':' are overlaid, the first holding a file wins
   --remote             allow downloading models from the hub (needed without --models)
-  --remote-host URL    a server laid out like the hub instead of it
-  --dtype q4|q8|fp16|fp32        language model weights (default q8)
-  --embed-dtype q4|q8|fp16|fp32  embedding model weights (default q8)
-  --context N          context window in tokens (default 2048)
+  --remote-host URL    a server laid out like the hub instead of it (webllm, cpu-browser: laid out
+                       like the app's /models/ folder, as --models)
+  --dtype q4|q8|fp16|fp32        language model weights (default q8; not for webllm)
+  --embed-dtype q4|q8|fp16|fp32  embedding model weights (default q8; no q4 in the browser)
+  --context N          context window in tokens (default 2048; with webllm at most the model's)
   --samples N          held-out contexts to answer, latest first (default 20)
   --max-tokens N       tokens per generated reply (default 64)
   --seed N             seed of the classifier and sampling (default 1)
@@ -37,7 +49,7 @@ interface Args {
   path: string;
   person: string;
   me: string | null;
-  engine: 'cpu' | 'webllm';
+  engine: 'cpu' | 'webllm' | 'cpu-browser';
   model: string;
   embedModel: string;
   modelsDir: string | null;
@@ -54,7 +66,7 @@ interface Args {
 
 const DTYPES: readonly NodeDtype[] = ['q4', 'q8', 'fp16', 'fp32'];
 
-function parseArgs(argv: readonly string[]): Args | 'help' {
+export function parseArgs(argv: readonly string[]): Args | 'help' {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   let path: string | undefined;
@@ -77,7 +89,7 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   const person = values.get('--person');
   if (person === undefined) throw new UsageError('--person NAME is required');
   const engine = values.get('--engine') ?? 'cpu';
-  if (engine !== 'cpu' && engine !== 'webllm') throw new UsageError(`--engine must be cpu or webllm, not "${engine}"`);
+  if (engine !== 'cpu' && engine !== 'webllm' && engine !== 'cpu-browser') throw new UsageError(`--engine must be cpu, webllm or cpu-browser, not "${engine}"`);
   const int = (flag: string, fallback: number, min: number): number => {
     const raw = values.get(flag);
     if (raw === undefined) return fallback;
@@ -96,12 +108,18 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   if (engine === 'cpu' && modelsDir === null && !remote) {
     throw new UsageError('say where the models come from: --models DIR (local model folders) or --remote (download from the hub)');
   }
+  if (engine !== 'cpu' && modelsDir === null && !remote) {
+    throw new UsageError(
+      `--engine ${engine} needs the model files: --models DIR (laid out like the app's /models/ folder) or --remote (download from the hub). The app's "How close is it?" panel runs the same evaluation on the model it has loaded.`,
+    );
+  }
+  if (engine !== 'cpu' && values.get('--embed-dtype') === 'q4') throw new UsageError(`--embed-dtype q4 is not offered by the app's embedder; use q8, fp16 or fp32 with --engine ${engine}`);
   return {
     path,
     person,
     me: values.get('--me') ?? null,
     engine,
-    model: values.get('--model') ?? 'HuggingFaceTB/SmolLM2-135M-Instruct',
+    model: values.get('--model') ?? (engine === 'webllm' ? 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' : 'HuggingFaceTB/SmolLM2-135M-Instruct'),
     embedModel: values.get('--embed-model') ?? 'Xenova/all-MiniLM-L6-v2',
     modelsDir,
     remote,
@@ -123,6 +141,7 @@ async function personaOf(result: ParseResult, args: Args): Promise<Omit<EvalInpu
   const { computeStyleProfile } = await import('../lib/persona/style');
   const { buildPairs } = await import('../lib/persona/pairs');
   const { extractMemories } = await import('../lib/persona/memory');
+  const { testSliceStart } = await import('../lib/persona/test-slice');
   const stats = [...authorStats(result.items)].sort((a, b) => b.messages - a.messages);
   const names = stats.map((s) => s.author);
   const list = names.join(', ');
@@ -137,15 +156,15 @@ async function personaOf(result: ParseResult, args: Args): Promise<Omit<EvalInpu
   const ids = messageIds(result.items);
   const messages = items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
   const turns = turnsWithIds(items, ids, { maxGapMinutes: 5 });
-  const profile = computeStyleProfile(messages, turns, args.person);
   const { pairs } = buildPairs(turns, args.person);
-  const memories = extractMemories(messages, args.person);
-  // Training period: everything before the first held-out context, so the classifier never sees test text.
-  const cutoff = pairs
-    .filter((p) => p.heldOut)
-    .map((p) => p.context[0]?.ts ?? p.contextTs)
-    .sort()[0];
-  const training = messages.filter((m) => m.kind === 'message' && m.author !== null && m.text.trim() !== '' && (cutoff === undefined || m.ts < cutoff));
+  // Training period: everything before the first line of the earliest held-out context. The classifier,
+  // the style profile and the memories are built from it only, so nothing knows the test replies.
+  const cutoff = testSliceStart(pairs);
+  const before = (ts: string): boolean => cutoff === null || ts < cutoff;
+  const trainingMessages = messages.filter((m) => before(m.ts));
+  const profile = computeStyleProfile(trainingMessages, turns.filter((t) => before(t.startTs)), args.person);
+  const memories = extractMemories(trainingMessages, args.person);
+  const training = trainingMessages.filter((m) => m.kind === 'message' && m.author !== null && m.text.trim() !== '');
   return {
     personaName: args.person,
     personName: args.person,
@@ -191,12 +210,6 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
     process.stdout.write(USAGE);
     return 0;
   }
-  if (args.engine === 'webllm') {
-    process.stderr.write(
-      'eval: --engine webllm needs a browser with WebGPU, which node does not have. Use the app\'s "How close is it?" panel for WebLLM models, or --engine cpu here.\n',
-    );
-    return 2;
-  }
   const name = basename(args.path);
   try {
     if ((await stat(args.path)).isDirectory()) throw new UsageError(`"${name}" is a folder, not an export file`);
@@ -234,27 +247,56 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
   const heldOut = persona.pairs.filter((p) => p.heldOut).length;
   process.stderr.write(`eval: ${args.person}: ${persona.pairs.length} reply pairs, ${heldOut} held out, ${persona.memories.length} memories\n`);
 
-  const { createNodeEngines, ModelLoadError } = await import('./eval-engines');
   const { runFidelityEval } = await import('../lib/persona/fidelity-run');
   const { AppError } = await import('../lib/rpc/app-error');
   const started = Date.now();
-  let engines: Awaited<ReturnType<typeof createNodeEngines>>;
-  try {
-    engines = await createNodeEngines({
-      modelId: args.model,
-      embedModelId: args.embedModel,
-      dtype: args.dtype,
-      embedDtype: args.embedDtype,
-      modelsDir: args.modelsDir,
-      remote: args.remote,
-      ...(args.remoteHost !== null ? { remoteHost: args.remoteHost } : {}),
-      contextWindow: args.context,
-      onStatus: (message) => process.stderr.write(`eval: ${message}\n`),
-    });
-  } catch (error) {
-    if (!(error instanceof ModelLoadError)) throw error;
-    process.stderr.write(`eval: ${error.message}\n`);
-    return 1;
+  let engines: EvalEngines & { dispose(): Promise<void>; runtime?: string };
+  const onStatus = (message: string): boolean => process.stderr.write(`eval: ${message}\n`);
+  if (args.engine !== 'cpu') {
+    // The model runs in headless Chromium through the app's own workers (src/cli/eval-browser.ts).
+    const { createBrowserEngines } = await import('./eval-browser');
+    const embedDtype = args.embedDtype === 'q4' ? 'q8' : args.embedDtype;
+    try {
+      engines = await createBrowserEngines({
+        engine: args.engine === 'webllm' ? 'webllm' : 'cpu',
+        modelId: args.model,
+        dtype: args.dtype,
+        embedModelId: args.embedModel,
+        embedDtype,
+        source:
+          args.modelsDir !== null
+            ? { kind: 'local', dirs: args.modelsDir.split(delimiter).filter((d) => d !== '') }
+            : args.remoteHost !== null
+              ? { kind: 'custom', baseUrl: args.remoteHost }
+              : { kind: 'hub' },
+        contextWindow: args.context,
+        ...(signal !== undefined ? { signal } : {}),
+        onStatus,
+      });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      process.stderr.write(`eval: ${error.message}\n`);
+      return error.code === 'aborted' ? 130 : 1;
+    }
+  } else {
+    const { createNodeEngines, ModelLoadError } = await import('./eval-engines');
+    try {
+      engines = await createNodeEngines({
+        modelId: args.model,
+        embedModelId: args.embedModel,
+        dtype: args.dtype,
+        embedDtype: args.embedDtype,
+        modelsDir: args.modelsDir,
+        remote: args.remote,
+        ...(args.remoteHost !== null ? { remoteHost: args.remoteHost } : {}),
+        contextWindow: args.context,
+        onStatus,
+      });
+    } catch (error) {
+      if (!(error instanceof ModelLoadError)) throw error;
+      process.stderr.write(`eval: ${error.message}\n`);
+      return 1;
+    }
   }
 
   let report: FidelityReport;
@@ -280,11 +322,12 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
       person: args.person,
       me: persona.userName,
       engine: args.engine,
+      ...(engines.runtime !== undefined ? { runtime: engines.runtime } : {}),
       model: args.model,
-      dtype: args.dtype,
+      dtype: args.engine === 'webllm' ? null : args.dtype,
       embedModel: args.embedModel,
       embedDtype: args.embedDtype,
-      contextWindow: args.context,
+      contextWindow: engines.contextWindow,
       samples: args.samples,
       maxTokens: args.maxTokens,
       seed: args.seed,
