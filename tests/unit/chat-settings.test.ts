@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { CHAT_SETTING_LIMITS, DEFAULT_CHAT_SETTINGS, cleanChatSettings, overridesFor, resolveChatSettings } from '../../src/lib/persona/chat-settings';
 import { createConversation, setConversationSettings, setPersonaChatSettings } from '../../src/lib/store/conversations';
 import { PersonaDb } from '../../src/lib/store/db';
+import { personaRow } from '../fixtures/store/persona-row';
 
 describe('resolveChatSettings', () => {
   it('uses the built-in defaults when nothing is set', () => {
@@ -60,18 +61,7 @@ describe('overridesFor', () => {
 describe('reply settings in the store', () => {
   it('stores persona defaults and conversation overrides cleaned', async () => {
     const db = new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
-    await db.personas.add({
-      id: 'p-1',
-      displayName: 'p',
-      personName: 'p',
-      selfName: null,
-      createdAt: 1,
-      updatedAt: 1,
-      maskPii: false,
-      counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-      firstTs: null,
-      lastTs: null,
-    });
+    await db.personas.add(personaRow('p-1', { personName: 'p' }));
     const c = await createConversation(db, 'p-1', 'Chat', 5);
     await setPersonaChatSettings(db, 'p-1', { temperature: 0.4, examples: 99 });
     await setConversationSettings(db, c.id, { memory: false });

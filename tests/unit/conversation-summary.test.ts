@@ -23,6 +23,7 @@ import { assemblePrompt, type PromptInput } from '../../src/lib/persona/prompt';
 import type { Result } from '../../src/lib/rpc/progress';
 import { addConversationSummary, createConversation, editConversationSummary, getConversation } from '../../src/lib/store/conversations';
 import { PersonaDb } from '../../src/lib/store/db';
+import { personaRow } from '../fixtures/store/persona-row';
 
 const messages = (n: number, from = 0): SummaryMessage[] =>
   Array.from({ length: n }, (_, i) => ({ seq: from + i, role: (from + i) % 2 === 0 ? 'user' : 'assistant', text: `message ${from + i}` }));
@@ -95,18 +96,7 @@ describe('storing summaries', () => {
 
   it('stores on the conversation without moving it in the list, and keeps an edit across a later add', async () => {
     const db = new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
-    await db.personas.put({
-      id: 'p1',
-      displayName: 'Ana',
-      personName: 'Ana',
-      selfName: 'Bo',
-      createdAt: 1,
-      updatedAt: 1,
-      maskPii: false,
-      counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-      firstTs: null,
-      lastTs: null,
-    });
+    await db.personas.put(personaRow('p1', { personName: 'Ana', selfName: 'Bo' }));
     const chat = await createConversation(db, 'p1', 'Chat', 100);
     expect(await addConversationSummary(db, chat.id, summary(0, 5))).toBe(true);
     await editConversationSummary(db, chat.id, 0, 'Edited.');

@@ -19,25 +19,13 @@ import {
 import { PersonaDb } from '../../src/lib/store/db';
 import { deletePersona } from '../../src/lib/store/personas';
 import { DB_NAME, type PersonaRow } from '../../src/lib/store/schema';
+import { personaRow } from '../fixtures/store/persona-row';
 
 function freshDb(): PersonaDb {
   return new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
 }
 
-function persona(id: string): PersonaRow {
-  return {
-    id,
-    displayName: id,
-    personName: id,
-    selfName: null,
-    createdAt: 1,
-    updatedAt: 1,
-    maskPii: false,
-    counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-    firstTs: null,
-    lastTs: null,
-  };
-}
+const persona = (id: string): PersonaRow => personaRow(id);
 
 async function dbWithPersonas(...ids: string[]): Promise<PersonaDb> {
   const db = freshDb();

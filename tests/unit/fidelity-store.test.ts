@@ -16,6 +16,7 @@ import {
 import { deletePersona } from '../../src/lib/store/personas';
 import type { PersonaRow } from '../../src/lib/store/schema';
 import type { FidelityReport, VariantId } from '../../src/lib/persona/fidelity-run';
+import { personaRow } from '../fixtures/store/persona-row';
 
 const VARIANTS: VariantId[] = ['persona', 'personaAdapted', 'generic', 'retrieval', 'noExamples'];
 
@@ -53,12 +54,7 @@ function freshDb(): PersonaDb {
   return new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
 }
 
-function persona(id: string): PersonaRow {
-  return {
-    id, displayName: id, personName: id, selfName: null, createdAt: 1, updatedAt: 1, maskPii: false,
-    counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 }, firstTs: null, lastTs: null,
-  };
-}
+const persona = (id: string): PersonaRow => personaRow(id);
 
 const settings = { maxSamples: 3, maxReplyTokens: 16 };
 

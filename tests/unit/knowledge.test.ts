@@ -28,6 +28,7 @@ import {
   loadKnowledgeSources,
 } from '../../src/lib/store/knowledge';
 import { FakeEmbedder, hashVector } from './embed-fake';
+import { personaRow } from '../fixtures/store/persona-row';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -167,18 +168,7 @@ const MODEL: ModelSpec = { id: 'test/fake', dtype: 'q8', dims: null, label: 'Fak
 
 async function freshDb(): Promise<PersonaDb> {
   const db = new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
-  await db.personas.put({
-    id: 'p1',
-    displayName: 'Alice',
-    personName: 'Alice',
-    selfName: null,
-    createdAt: 1,
-    updatedAt: 1,
-    maskPii: false,
-    counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-    firstTs: null,
-    lastTs: null,
-  });
+  await db.personas.put(personaRow('p1', { personName: 'Alice' }));
   await db.memories.put({ id: 'm1', personaId: 'p1', type: 'fact', text: 'Alice likes tea', subject: 'Alice', pinned: false, confidence: 1, origin: 'user', createdAt: 1, updatedAt: 1 } as never);
   return db;
 }

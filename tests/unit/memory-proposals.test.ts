@@ -19,22 +19,12 @@ import {
 } from '../../src/lib/store/memory-proposals';
 import { forgetMemory, saveBuild } from '../../src/lib/store/persona-data';
 import type { PersonaRow } from '../../src/lib/store/schema';
+import { personaRow } from '../fixtures/store/persona-row';
 
 const P = 'p-1';
 let db: PersonaDb;
 
-const persona: PersonaRow = {
-  id: P,
-  displayName: 'Alice',
-  personName: 'Alice',
-  selfName: 'Bob',
-  createdAt: 1,
-  updatedAt: 1,
-  maskPii: false,
-  counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-  firstTs: null,
-  lastTs: null,
-};
+const persona: PersonaRow = personaRow(P, { personName: 'Alice', selfName: 'Bob' });
 
 const item = (id: string, text: string, lastSeen = '2023-03-01T09:00:00', extra: Partial<MemoryItem> = {}): MemoryItem => ({
   id,

@@ -13,6 +13,7 @@ import {
   rateChatMessage,
 } from '../../src/lib/store/conversations';
 import { PersonaDb } from '../../src/lib/store/db';
+import { personaRow } from '../fixtures/store/persona-row';
 
 function msg(conversationId: string, seq: number, role: 'user' | 'assistant', text: string, extra: Partial<RatedMessage> = {}): RatedMessage {
   return { conversationId, seq, role, text, status: 'done', updatedAt: 1000 + seq, ...extra };
@@ -134,18 +135,7 @@ describe('withLikedExamples', () => {
 describe('ratings in the store', () => {
   it('stores, clears and lists ratings without moving the conversation up', async () => {
     const db = new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
-    await db.personas.add({
-      id: 'p-1',
-      displayName: 'p',
-      personName: 'p',
-      selfName: 'Me',
-      createdAt: 1,
-      updatedAt: 1,
-      maskPii: false,
-      counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-      firstTs: null,
-      lastTs: null,
-    });
+    await db.personas.add(personaRow('p-1', { personName: 'p', selfName: 'Me' }));
     const a = await createConversation(db, 'p-1', 'A', 1);
     const b = await createConversation(db, 'p-1', 'B', 2);
     await appendChatMessage(db, a.id, { role: 'user', text: 'hi', status: 'done' }, 3);

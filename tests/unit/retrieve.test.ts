@@ -25,6 +25,7 @@ import { packVectors } from '../../src/lib/search/vector-index';
 import { initVoy } from '../../src/lib/search/voy-index';
 import { PersonaDb } from '../../src/lib/store/db';
 import { FakeEmbedder, hashVector } from './embed-fake';
+import { personaRow } from '../fixtures/store/persona-row';
 
 const require = createRequire(import.meta.url);
 const DIMS = 64;
@@ -156,18 +157,7 @@ describe('hybrid and MMR', () => {
 describe('embed API', () => {
   it('embeds a persona with progress and then answers retrieve() with its pairs', async () => {
     const db = new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
-    await db.personas.put({
-      id: 'p1',
-      displayName: 'Alice',
-      personName: 'Alice',
-      selfName: null,
-      createdAt: 1,
-      updatedAt: 1,
-      maskPii: false,
-      counts: { personMessages: 0, allMessages: 0, turns: 0, sources: 0 },
-      firstTs: null,
-      lastTs: null,
-    });
+    await db.personas.put(personaRow('p1', { personName: 'Alice' }));
     await db.pairs.bulkPut(
       rows.pairs.map((p) => ({ ...p, personaId: 'p1', replyBubbles: 1, contextTs: p.replyTs, contextMessageIds: [], replyMessageIds: [] })),
     );
