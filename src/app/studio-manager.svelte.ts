@@ -2,17 +2,20 @@
 // Stop), the editable form (a drafted, salvaged or blank definition) and saving it as a new persona; and
 // the same form for editing an existing persona's definition. Invariants: one draft at a time; Stop is a
 // result, not an error; a failed draft always leaves an editable form pre-filled with what was usable
-// (at least the description as background); nothing is stored until Save, and a save is one transaction.
+// (at least the description as background); the prompt plus the answer fit the model's context window;
+// a saved form is never shortened (caps are for model drafts); nothing is stored until Save, and a save
+// is one transaction.
 
 import {
   DRAFT_JSON_SCHEMA,
   definitionToDraft,
   draftFromText,
   draftMemories,
-  draftPrompt,
   draftToDefinition,
+  estimatePromptTokens,
+  fitDraftPrompt,
   emptyDraft,
-  normalizeDraft,
+  cleanDraft,
   MEMORY_TYPES,
   type PersonaDraft,
 } from '../lib/persona/draft';
@@ -25,9 +28,6 @@ import type { ModelManager } from './model-manager.svelte';
 
 export { MEMORY_TYPES, type PersonaDraft };
 
-/** Enough for a full draft of a small persona; the prompt takes ~450 tokens of the window besides. */
-const DRAFT_MAX_TOKENS = 1024;
-const DRAFT_PROMPT_RESERVE = 600;
 /** Low but not greedy: small models loop on greedy decoding, and JSON wants few surprises. */
 const DRAFT_TEMPERATURE = 0.3;
 
@@ -60,9 +60,9 @@ export class DefinitionForm {
     else d[list].splice(index, 1);
   }
 
-  /** What would be saved: trimmed, deduplicated, empty rows dropped. */
+  /** What would be saved: trimmed, deduplicated, empty rows dropped; never shortened (no draft caps). */
   get clean(): PersonaDraft {
-    return normalizeDraft($state.snapshot(this.draft));
+    return cleanDraft($state.snapshot(this.draft));
   }
 
   get nameMissing(): boolean {
@@ -114,10 +114,25 @@ export class StudioManager {
     this.failure = null;
     this.notice = null;
     this.warnings = [];
+    // Every failure leaves the form open with the person's own words as the background to start from.
+    const fallBack = (why: string): void => {
+      this.source = 'draft';
+      this.failure = `${why.replace(/\.$/, '')}. You can fill the form yourself.`;
+      this.form = new DefinitionForm({ ...emptyDraft(), background: description });
+    };
     try {
-      const result = await this.models.engine.generate(draftPrompt(description), {
+      const engine = this.models.engine;
+      // Counted with the model's tokenizer: a long (or CJK) description can take most of a small window.
+      const fitted = await fitDraftPrompt(description, loaded.contextWindow, (messages) =>
+        engine.countPromptTokens(messages).catch(() => estimatePromptTokens(messages)),
+      );
+      if (!fitted.ok) {
+        fallBack(fitted.message);
+        return;
+      }
+      const result = await engine.generate(fitted.messages, {
         temperature: DRAFT_TEMPERATURE,
-        max_tokens: Math.max(128, Math.min(DRAFT_MAX_TOKENS, loaded.contextWindow - DRAFT_PROMPT_RESERVE)),
+        max_tokens: fitted.maxTokens,
         jsonSchema: DRAFT_JSON_SCHEMA,
         signal: abort.signal,
         onDelta: (_delta, tokens) => {
@@ -126,7 +141,7 @@ export class StudioManager {
       });
       if (!result.ok) {
         if (result.error.code === 'aborted') this.notice = 'Drafting stopped. Your description is kept.';
-        else this.error = result.error;
+        else fallBack(`Drafting failed: ${result.error.message}`);
         return;
       }
       if (result.value.finishReason === 'abort') {
@@ -139,13 +154,13 @@ export class StudioManager {
         const draft = parsed.draft;
         // The person's own words are a better background than none.
         this.form = new DefinitionForm({ ...draft, background: draft.background === '' ? description : draft.background });
-        this.warnings = parsed.warnings;
+        const shortened = fitted.shortenedTo === null ? [] : [`the model read only the first ${fitted.shortenedTo} of ${description.length} characters of the description (its context window is ${loaded.contextWindow} tokens)`];
+        this.warnings = [...shortened, ...parsed.warnings];
       } else {
-        this.failure = `The model's answer was not a usable persona draft (${parsed.message.replace(/\.$/, '')}). You can fill the form yourself.`;
-        this.form = new DefinitionForm({ ...emptyDraft(), background: description });
+        fallBack(`The model's answer was not a usable persona draft (${parsed.message.replace(/\.$/, '')})`);
       }
     } catch (error) {
-      this.error = { name: 'AppError', code: 'draft-failed', message: `Drafting failed: ${error instanceof Error ? error.message : String(error)}` };
+      fallBack(`Drafting failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       if (this.#abort === abort) this.#abort = null;
       this.phase = 'idle';

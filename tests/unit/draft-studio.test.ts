@@ -9,11 +9,28 @@ import type { Result } from '../../src/lib/rpc/progress';
 
 type Options = GenerationOptions & { signal?: AbortSignal; onDelta?: (delta: string, tokens: number) => void };
 
-/** What the studio uses of the model manager: the loaded model and `engine.generate`. */
-function fakeModels(answer: string, seen: { messages?: ChatMessage[]; options?: Options } = {}): ModelManager {
+interface Fake {
+  /** Tokens the fake tokenizer gives each character (CJK text costs about one a character). */
+  tokensPerChar?: number;
+  contextWindow?: number;
+  /** What generate does instead of streaming `answer`. */
+  generateFails?: 'error' | 'throw';
+  countFails?: boolean;
+}
+
+/** What the studio uses of the model manager: the loaded model and `engine.generate` / `countPromptTokens`. */
+function fakeModels(answer: string, seen: { messages?: ChatMessage[]; options?: Options; promptTokens?: number } = {}, fake: Fake = {}): ModelManager {
+  const count = (messages: readonly ChatMessage[]): number => messages.reduce((n, m) => n + Math.ceil(m.content.length * (fake.tokensPerChar ?? 0.25)) + 4, 3);
+  const countPromptTokens = (messages: readonly ChatMessage[]): Promise<number> =>
+    fake.countFails === true ? Promise.reject(new Error('tokenizer not ready')) : Promise.resolve(count(messages));
   const generate = (messages: readonly ChatMessage[], options: Options = {}): Promise<Result<Generation>> => {
     seen.messages = [...messages];
     seen.options = options;
+    seen.promptTokens = count(messages);
+    if (fake.generateFails === 'throw') return Promise.reject(new Error('worker went away'));
+    if (fake.generateFails === 'error') {
+      return Promise.resolve({ ok: false, error: { name: 'AppError', code: 'context-overflow', message: 'The prompt is longer than the context window.' } });
+    }
     const pieces = answer.match(/.{1,6}/gs) ?? [];
     // Streams after the caller got control back, so a Stop in between is seen like a real engine's.
     return new Promise((resolve) =>
@@ -28,8 +45,8 @@ function fakeModels(answer: string, seen: { messages?: ChatMessage[]; options?: 
     );
   };
   const models = {
-    loaded: { id: 'tiny', label: 'Tiny', engine: 'cpu', contextWindow: 2048, loadMs: 1, runtime: 'test' },
-    engine: { generate },
+    loaded: { id: 'tiny', label: 'Tiny', engine: 'cpu', contextWindow: fake.contextWindow ?? 2048, loadMs: 1, runtime: 'test' },
+    engine: { generate, countPromptTokens },
   };
   return models as unknown as ModelManager;
 }
@@ -44,7 +61,7 @@ describe('StudioManager.draft', () => {
     expect(studio.canDraft).toBe(true);
     await studio.draft();
     expect(seen.options?.jsonSchema).toMatch(/"traits"/);
-    expect(seen.options?.max_tokens).toBeLessThanOrEqual(2048 - 600);
+    expect(seen.options?.max_tokens).toBe(1024);
     expect(seen.messages?.[1]?.content).toContain(JSON.stringify({ description: DESCRIPTION }));
     expect(studio.failure).toBeNull();
     expect(studio.source).toBe('draft');
@@ -103,5 +120,66 @@ describe('StudioManager.draft', () => {
     // Empty rows are dropped from what would be saved.
     expect(studio.form?.clean.traits).toEqual([]);
     expect(studio.form?.clean.rules.do).toEqual([]);
+  });
+});
+
+describe('StudioManager.draft within the context window', () => {
+  it('counts the prompt and shortens a long CJK description so prompt and answer fit 2048 tokens', async () => {
+    const seen: { options?: Options; promptTokens?: number } = {};
+    const studio = new StudioManager(fakeModels('{"name":"Rui","background":"Keeps a lighthouse."}', seen, { tokensPerChar: 1 }));
+    studio.description = '灯塔看守人很爱番茄'.repeat(450);
+    await studio.draft();
+    const max = seen.options?.max_tokens ?? 0;
+    expect((seen.promptTokens ?? Infinity) + max).toBeLessThanOrEqual(2048);
+    expect(max).toBeGreaterThanOrEqual(512);
+    expect(studio.failure).toBeNull();
+    expect(studio.warnings[0]).toMatch(/first \d+ of 4050 characters of the description/);
+  });
+
+  it('sizes the answer from what the prompt leaves', async () => {
+    const seen: { options?: Options; promptTokens?: number } = {};
+    const studio = new StudioManager(fakeModels('{"name":"Rui"}', seen, { tokensPerChar: 0.5 }));
+    studio.description = 'x'.repeat(1200);
+    await studio.draft();
+    // Between the minimum and the full budget: the whole description was read, the answer got the rest.
+    expect(seen.options?.max_tokens).toBe(2048 - 16 - (seen.promptTokens ?? 0));
+    expect(seen.options?.max_tokens).toBeGreaterThan(512);
+    expect(seen.options?.max_tokens).toBeLessThan(1024);
+    expect(studio.warnings.join(' ')).not.toMatch(/characters of the description/);
+  });
+
+  it('drafts with an estimate when the engine cannot count', async () => {
+    const seen: { options?: Options } = {};
+    const studio = new StudioManager(fakeModels('{"name":"Rui"}', seen, { countFails: true }));
+    studio.description = DESCRIPTION;
+    await studio.draft();
+    expect(seen.options?.max_tokens).toBe(1024);
+    expect(studio.form?.draft.name).toBe('Rui');
+  });
+
+  it('opens the form with the description and the reason when the engine fails', async () => {
+    for (const generateFails of ['error', 'throw'] as const) {
+      const studio = new StudioManager(fakeModels('', {}, { generateFails }));
+      studio.description = DESCRIPTION;
+      await studio.draft();
+      expect(studio.failure).toBe(
+        generateFails === 'error'
+          ? 'Drafting failed: The prompt is longer than the context window. You can fill the form yourself.'
+          : 'Drafting failed: worker went away. You can fill the form yourself.',
+      );
+      expect(studio.form?.draft).toMatchObject({ name: '', background: DESCRIPTION });
+      expect(studio.error).toBeNull();
+      expect(studio.phase).toBe('idle');
+    }
+  });
+
+  it('opens the form when the window is too small for any draft', async () => {
+    const seen: { options?: Options } = {};
+    const studio = new StudioManager(fakeModels('{"name":"Rui"}', seen, { contextWindow: 512, tokensPerChar: 1 }));
+    studio.description = DESCRIPTION;
+    await studio.draft();
+    expect(seen.options).toBeUndefined();
+    expect(studio.failure).toMatch(/context window \(512 tokens\) is too small .* You can fill the form yourself\.$/);
+    expect(studio.form?.draft.background).toBe(DESCRIPTION);
   });
 });

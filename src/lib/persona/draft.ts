@@ -3,6 +3,7 @@
 // Invariants: `draftFromText` never throws; what it returns is normalised (trimmed, deduplicated, no
 // empty items, strengths in 0..1, lengths and counts capped); a field that is bad is dropped alone and
 // named in `warnings`, the good fields are kept; a failure names the stage (no JSON, syntax, schema).
+// Caps apply to the model's draft only: `cleanDraft` (a form being saved) never shortens anything.
 
 import { jsonrepair } from 'jsonrepair';
 import { z } from '../zod';
@@ -84,7 +85,7 @@ const SHAPE = `{
  * instructions to follow (the system message says so).
  */
 export function draftPrompt(description: string): ChatMessage[] {
-  const text = description.trim().slice(0, DRAFT_LIMITS.description);
+  const text = clip(description.trim(), DRAFT_LIMITS.description);
   const system =
     'You write persona definitions for a chat app where people text with fictional characters. ' +
     'Read the description the user gives and invent a believable person who fits it. ' +
@@ -102,12 +103,84 @@ export function draftPrompt(description: string): ChatMessage[] {
   ];
 }
 
+/** The longest answer asked for: a full draft of a small persona. */
+export const DRAFT_MAX_TOKENS = 1024;
+/** The shortest answer worth asking for; a description is shortened in the prompt to leave this much. */
+export const DRAFT_MIN_REPLY_TOKENS = 512;
+/** Slack for a token count that is an estimate (WebLLM's template tokens). */
+const WINDOW_MARGIN = 16;
+
+export type FittedPrompt =
+  | { ok: true; messages: ChatMessage[]; maxTokens: number; promptTokens: number; /** Characters of the description used, when it had to be shortened. */ shortenedTo: number | null }
+  | { ok: false; message: string };
+
+/**
+ * A conservative stand-in when the engine cannot count: two UTF-8 bytes per token over-counts English
+ * (about four characters per token) and matches CJK (three bytes a character, one or two tokens).
+ */
+export function estimatePromptTokens(messages: readonly ChatMessage[]): number {
+  const bytes = messages.reduce((n, m) => n + new TextEncoder().encode(m.content).length, 0);
+  return Math.ceil(bytes / 2) + 8 * messages.length;
+}
+
+/**
+ * The drafting prompt that fits the model's context window with room for the answer: counted with the
+ * model's own tokenizer; when the description leaves too little room it is shortened (proportionally,
+ * then re-counted) so that at least DRAFT_MIN_REPLY_TOKENS remain. Fails with a sentence when not even
+ * the instructions fit.
+ */
+export async function fitDraftPrompt(
+  description: string,
+  contextWindow: number,
+  countPromptTokens: (messages: readonly ChatMessage[]) => Promise<number>,
+): Promise<FittedPrompt> {
+  const budget = contextWindow - WINDOW_MARGIN;
+  const full = clip(description.trim(), DRAFT_LIMITS.description);
+  let messages = draftPrompt(full);
+  let tokens = await countPromptTokens(messages);
+  let used = full.length;
+  if (budget - tokens < DRAFT_MIN_REPLY_TOKENS) {
+    const base = await countPromptTokens(draftPrompt(''));
+    const room = budget - DRAFT_MIN_REPLY_TOKENS - base;
+    if (room <= 0) {
+      return { ok: false, message: `The loaded model's context window (${contextWindow} tokens) is too small to draft a persona; a larger model can.` };
+    }
+    // A few proportional steps: tokens per character differ by language, so each step re-counts.
+    for (let step = 0; step < 6 && budget - tokens < DRAFT_MIN_REPLY_TOKENS && used > 0; step += 1) {
+      const perChar = Math.max(tokens - base, 1) / Math.max(used, 1);
+      used = Math.min(used - 1, Math.floor((room / perChar) * 0.95));
+      if (used <= 0) {
+        used = 0;
+        messages = draftPrompt('');
+        tokens = base;
+        break;
+      }
+      messages = draftPrompt(clip(full, used));
+      tokens = await countPromptTokens(messages);
+    }
+    if (budget - tokens < DRAFT_MIN_REPLY_TOKENS) {
+      return { ok: false, message: `The description does not fit the loaded model's context window (${contextWindow} tokens), even shortened.` };
+    }
+  }
+  return {
+    ok: true,
+    messages,
+    promptTokens: tokens,
+    maxTokens: Math.min(DRAFT_MAX_TOKENS, budget - tokens),
+    shortenedTo: used < full.length ? used : null,
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Normalisation
 
+/** Caps for what is kept; null keeps everything (a form the person filled or imported). */
+type Limits = typeof DRAFT_LIMITS | null;
+
 /** One line: whitespace runs become one space. */
-function line(value: string, max: number): string {
-  return clip(value.replace(/\s+/g, ' ').trim(), max);
+function line(value: string, max: number | null): string {
+  const text = value.replace(/\s+/g, ' ').trim();
+  return max === null ? text : clip(text, max);
 }
 
 /** Prose: line breaks kept (a reply may be several bubbles), blank runs collapsed. */
@@ -123,12 +196,41 @@ function prose(value: string, max: number): string {
   );
 }
 
-/** Cut at a word boundary when one is near, so a capped text does not end mid-word. */
-function clip(text: string, max: number): string {
+/**
+ * Prose of a form: only trimmed (and line ends unified). A character card's greeting or description
+ * may be laid out with indentation and blank lines on purpose; saving must give back what was there.
+ */
+function formProse(value: string, max: number | null): string {
+  return max === null ? value.replace(/\r\n?/g, '\n').trim() : prose(value, max);
+}
+
+/**
+ * Cut at a word boundary when one is near, so a capped text does not end mid-word, and never inside a
+ * code point (an emoji is a surrogate pair: half of one is an invalid character) or a grapheme (a flag,
+ * a skin-tone or ZWJ emoji sequence, a letter with its combining accents).
+ */
+export function clip(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  const cut = text.slice(0, graphemeBoundary(text, max - 1));
   const space = cut.lastIndexOf(' ');
   return `${(space > max * 0.7 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
+
+/** The largest grapheme (or, without Intl.Segmenter, code point) boundary at or before `limit`. */
+function graphemeBoundary(text: string, limit: number): number {
+  if (graphemes !== null) {
+    let end = 0;
+    for (const { index, segment } of graphemes.segment(text)) {
+      if (index + segment.length > limit) break;
+      end = index + segment.length;
+    }
+    return end;
+  }
+  const code = text.charCodeAt(limit - 1);
+  // A high surrogate as the last unit kept: its low half would be cut off.
+  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
 }
 
 function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {
@@ -150,35 +252,63 @@ function strength(n: number): number {
   return Math.round(clamp01(n) * 100) / 100;
 }
 
-/** The same normalisation for a draft from the model and one edited by hand. */
-export function normalizeDraft(draft: PersonaDraft): PersonaDraft {
-  const L = DRAFT_LIMITS;
-  const texts = (list: readonly string[], max: number, cap: number): string[] =>
+function normalize(draft: PersonaDraft, L: Limits): PersonaDraft {
+  const cap = <T>(list: T[], count: number): T[] => (L === null ? list : list.slice(0, count));
+  const texts = (list: readonly string[], max: number): string[] =>
     dedupe(
-      list.map((t) => line(t, max)).filter((t) => t !== ''),
+      list.map((t) => line(t, L === null ? null : max)).filter((t) => t !== ''),
       (t) => t,
-    ).slice(0, cap);
+    );
+  const C = DRAFT_LIMITS;
+  const len = (max: number): number | null => (L === null ? null : max);
   return {
-    name: line(draft.name, L.name),
-    background: prose(draft.background, L.background),
-    traits: dedupe(
-      draft.traits.map((t) => ({ name: line(t.name, L.trait), strength: strength(Number.isFinite(t.strength) ? t.strength : 0.5) })).filter((t) => t.name !== ''),
-      (t) => t.name,
-    ).slice(0, L.traits),
-    rules: { do: texts(draft.rules.do, L.rule, L.rules), dont: texts(draft.rules.dont, L.rule, L.rules) },
-    examples: dedupe(
-      draft.examples.map((e) => ({ user: prose(e.user, L.exchange), reply: prose(e.reply, L.exchange) })).filter((e) => e.user !== '' && e.reply !== ''),
-      (e) => `${e.user}\u0000${e.reply}`,
-    ).slice(0, L.examples),
-    greetings: dedupe(
-      draft.greetings.map((g) => prose(g, L.greeting)).filter((g) => g !== ''),
-      (g) => g,
-    ).slice(0, L.greetings),
-    memories: dedupe(
-      draft.memories.map((m) => ({ type: m.type, text: line(m.text, L.memory) })).filter((m) => m.text !== ''),
-      (m) => m.text,
-    ).slice(0, L.memories),
+    name: line(draft.name, len(C.name)),
+    background: formProse(draft.background, len(C.background)),
+    traits: cap(
+      dedupe(
+        draft.traits.map((t) => ({ name: line(t.name, len(C.trait)), strength: strength(Number.isFinite(t.strength) ? t.strength : 0.5) })).filter((t) => t.name !== ''),
+        (t) => t.name,
+      ),
+      C.traits,
+    ),
+    rules: { do: cap(texts(draft.rules.do, C.rule), C.rules), dont: cap(texts(draft.rules.dont, C.rule), C.rules) },
+    examples: cap(
+      dedupe(
+        draft.examples
+          .map((e) => ({ user: formProse(e.user, len(C.exchange)), reply: formProse(e.reply, len(C.exchange)) }))
+          .filter((e) => e.user !== '' && e.reply !== ''),
+        (e) => `${e.user}\u0000${e.reply}`,
+      ),
+      C.examples,
+    ),
+    greetings: cap(
+      dedupe(
+        draft.greetings.map((g) => formProse(g, len(C.greeting))).filter((g) => g !== ''),
+        (g) => g,
+      ),
+      C.greetings,
+    ),
+    memories: cap(
+      dedupe(
+        draft.memories.map((m) => ({ type: m.type, text: line(m.text, len(C.memory)) })).filter((m) => m.text !== ''),
+        (m) => m.text,
+      ),
+      C.memories,
+    ),
   };
+}
+
+/** A draft from the model: normalised and held to DRAFT_LIMITS (a small model rambles and loops). */
+export function normalizeDraft(draft: PersonaDraft): PersonaDraft {
+  return normalize(draft, DRAFT_LIMITS);
+}
+
+/**
+ * A form about to be saved (the create form, the Edit tab): trimmed, deduplicated, empty rows dropped,
+ * strengths in 0..1, and nothing cut: a persona from a character card has far more than a model draft.
+ */
+export function cleanDraft(draft: PersonaDraft): PersonaDraft {
+  return normalize(draft, null);
 }
 
 // ---------------------------------------------------------------------------------------------------
