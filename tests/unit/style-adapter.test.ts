@@ -120,21 +120,81 @@ describe('adaptToStyle', () => {
   });
 });
 
-/** The documented word rule: case-folded word tokens of the text with emoji removed, laughter tokens aside. */
+/**
+ * The documented word rule: case-folded word tokens of the text with emoji removed (a keycap counts as
+ * the digit or symbol it styles), laughter tokens aside.
+ */
 function wordMultiset(text: string): string[] {
   const segments = [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map((s) => s.segment);
-  const noEmoji = segments.map((g) => (isEmojiGrapheme(g) ? ' ' : g)).join('');
+  const noEmoji = segments.map((g) => (!isEmojiGrapheme(g) ? g : g.includes('\u20E3') ? g.charAt(0) : ' ')).join('');
   return wordsOf(noEmoji)
     .filter((w) => laughFamily(w) === null)
     .sort();
 }
 
+describe('adaptToStyle leaves protected spans and other scripts alone', () => {
+  const CAPITAL = profile({ bubbles: [1, 2, 1, 2, 1], casing: { allLowercase: 0.05, startsWithCapital: 0.9, allCaps: 0 } });
+  const LOWER = profile({ bubbles: [1, 2, 1, 2, 1], casing: { allLowercase: 0.9, startsWithCapital: 0.05, allCaps: 0 } });
+
+  it('capitalises only a lowercase first letter of a cased script, outside links and mask tokens', () => {
+    const cases: [string, string][] = [
+      ['[phone-1a2b3c] is my new number', '[phone-1a2b3c] is my new number'],
+      ['3pm works', '3pm works'],
+      ['https://example.com/a', 'https://example.com/a'],
+      ['مرحبا hello', 'مرحبا hello'],
+      ['我喜欢iphone', '我喜欢iphone'],
+      ['me@example.com works', 'me@example.com works'],
+      ['www.example.com/x is it', 'www.example.com/x is it'],
+      ['"sure" then', '"Sure" then'],
+      ['ok 3pm', 'Ok 3pm'],
+    ];
+    for (const [reply, expected] of cases) expect(adaptToStyle(reply, CAPITAL), reply).toEqual([expected]);
+  });
+
+  it('lowercases around links, e-mail addresses and mask tokens without touching them', () => {
+    expect(adaptToStyle('See https://Example.com/AbCdEf NOW', LOWER)).toEqual(['see https://Example.com/AbCdEf now']);
+    expect(adaptToStyle('Mail Ann.Lee@Example.ORG or bit.ly/AbC.', LOWER)).toEqual(['mail Ann.Lee@Example.ORG or bit.ly/AbC.']);
+    expect(adaptToStyle('Try WWW.Shop.de/Cart?ID=Xy', LOWER)).toEqual(['try WWW.Shop.de/Cart?ID=Xy']);
+    // A link in parentheses keeps its own ")" only when it opened one.
+    expect(adaptToStyle('Read (https://en.wikipedia.org/wiki/Foo_(Bar)) OK', LOWER)).toEqual(['read (https://en.wikipedia.org/wiki/Foo_(Bar)) ok']);
+    expect(adaptToStyle('CALL [phone-1a2b3c]', LOWER)).toEqual(['call [phone-1a2b3c]']);
+  });
+
+  it('never rewrites or removes laughter inside a link', () => {
+    const swaps = profile({ laughter: [{ text: 'lol', count: 40 }, { text: 'haha', count: 5 }], shareWithLaughter: 0.1 });
+    expect(adaptToStyle('x.com/hahaha hahaha', swaps)).toEqual(['x.com/hahaha lol']);
+    const never = profile({ shareWithLaughter: 0 });
+    expect(adaptToStyle('look x.com/hahaha', never)).toEqual(['look x.com/hahaha']);
+    expect(adaptToStyle('https://example.com/?q=lol haha', never)).toEqual(['https://example.com/?q=lol']);
+  });
+
+  it('keeps the digit or symbol of a keycap when removing emoji', () => {
+    const p = profile({ emojiPerMessage: 0, shareWithEmoji: 0, topEmojis: [], shareWithLaughter: 0 });
+    expect(adaptToStyle('call 1️⃣ or #️⃣ 🎉', p)).toEqual(['call 1 or #']);
+    expect(adaptToStyle('pick 2⃣ *️⃣', p)).toEqual(['pick 2 *']);
+  });
+
+  it('returns text with private-use characters byte-identical where it has no habit to apply', () => {
+    expect(adaptToStyle('\uE000 Hello \uE001 [url-abcdef]', LOWER)).toEqual(['\uE000 hello \uE001 [url-abcdef]']);
+  });
+});
+
 describe('adaptToStyle never changes words (property)', () => {
   const pieces = fc.constantFrom(
     'hello', 'Hello', 'WORLD', 'I', 'am', 'ß', 'İstanbul', 'ıi', 'hahaha', 'lol', 'LOL', 'jajaja', 'ok', "don't", 'e.g.',
-    '😂', '🎉', '👍🏽', '1️⃣', '.', '...', '!', '?', ',', ' ', '  ', '\n', '. ', '! ', 'x.', '3.5', 'ça', 'Ñandú', '日本語', 'Äpfel',
+    '😂', '🎉', '👍🏽', '1️⃣', '#️⃣', '.', '...', '!', '?', ',', ' ', '  ', '\n', '. ', '! ', 'x.', '3.5', 'ça', 'Ñandú', '日本語', 'Äpfel',
+    '3pm', '42', 'مرحبا', '(', ')', '\uE000',
   );
-  const replies = fc.array(pieces, { maxLength: 30 }).map((xs) => xs.join(''));
+  // Spans that must come out byte-identical, wherever they land among the other pieces.
+  const PROTECTED = [
+    'https://Example.com/AbCdEf', 'HTTP://x.Co/Hahaha?Q=LOL#Top', 'www.Shop.de/Cart', 'x.com/hahaha', 'bit.ly/XyZ',
+    'Ann.Lee@Example.ORG', '[phone-1a2b3c]', '[url-abcdef]', '[email-0f0f0f]', '[id-123456]',
+  ];
+  const protectedPiece = fc.constantFrom(...PROTECTED);
+  // Protected spans stand alone (space-separated) so the test knows exactly which text each one is.
+  const replies = fc
+    .array(fc.oneof(pieces, protectedPiece.map((x) => ` ${x} `)), { maxLength: 30 })
+    .map((xs) => xs.join(''));
   const habits = fc.record({
     lower: fc.double({ min: 0, max: 1, noNaN: true }),
     capital: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -162,6 +222,9 @@ describe('adaptToStyle never changes words (property)', () => {
         expect(wordMultiset(out.join('\n'))).toEqual(wordMultiset(reply));
         expect(out.every((b) => b.trim() === b && b !== '' && !b.includes('\n'))).toBe(true);
         expect(adaptToStyle(reply, p)).toEqual(out);
+        // Each protected span (as many times as the reply has it) comes out byte-identical.
+        const joined = out.join('\n');
+        for (const span of PROTECTED) expect(joined.split(span).length, span).toBe(reply.split(span).length);
       }),
       { numRuns: 400 },
     );

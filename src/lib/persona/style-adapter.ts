@@ -2,9 +2,12 @@
 // without changing its words, because small models follow style instructions poorly.
 // Word rule (property-tested): the multiset of case-folded word tokens (text.ts wordsOf, emoji removed)
 // is preserved, except laughter tokens, which may be added, removed or swapped for the person's own
-// laugh. Emoji may be added or removed. Only whitespace, casing, sentence-final periods, laughter and
-// emoji change, and each only where the person's habit is strong (thresholds below).
+// laugh. Emoji may be added or removed (a removed keycap leaves its digit or symbol: the person typed
+// it). Only whitespace, casing, sentence-final periods, laughter and emoji change, and each only where
+// the person's habit is strong (thresholds below). Protected spans -- links, e-mail addresses, mask
+// tokens -- come out byte-identical: every rule runs on the text with each span shielded by a placeholder.
 
+import { MASK_TOKEN_SOURCE } from '../ingest/mask';
 import { isEmojiGrapheme, scanEmoji } from './emoji';
 import { laughFamily } from './laughter';
 import type { StyleProfile, StyleStats } from './types';
@@ -31,6 +34,67 @@ const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’][\p{L}\p{M}]+)*/gu;
 /** Scripts written without spaces: their word boundaries come from a segmenter, so laughs there are left alone. */
 const NO_SPACES_SCRIPT = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2FA1F}]/u;
 const SENTENCE_END = /(?<=[.!?…])\s+(?=\S)/u;
+
+// Protected spans. Over-matching only means some text keeps its casing, so the patterns are loose; the
+// bare-domain and e-mail forms start at a word start only, which keeps a long unbroken word linear.
+const URL_CHAR = String.raw`[A-Za-z0-9\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF\-._~:/?#\[\]@!$&'()*+,;=%]`;
+const PROTECTED_SOURCES = [
+  MASK_TOKEN_SOURCE,
+  String.raw`(?:https?|ftp):\/\/${URL_CHAR}+`,
+  String.raw`www\.[\p{L}\p{N}-]+\.${URL_CHAR}+`,
+  String.raw`(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,24}`,
+  String.raw`(?<![\p{L}\p{N}.-])[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,24}\/${URL_CHAR}*`,
+  // Placeholders are private-use characters, so any already in the reply are shielded as spans too:
+  // restoring can then never mistake one for a placeholder.
+  String.raw`[\uE000-\uF8FF]`,
+];
+const PROTECTED = new RegExp(PROTECTED_SOURCES.join('|'), 'giu');
+const PLACEHOLDER_FIRST = 0xe000;
+const PLACEHOLDER_COUNT = 0xf8ff - 0xe000 + 1;
+const PLACEHOLDER = /[\uE000-\uF8FF]/gu;
+/** Sentence punctuation after a link belongs to the sentence ("see x.com/a."). */
+const URL_TRAILING = /[.,!?;:'"]+$/u;
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+interface Shielded {
+  text: string;
+  spans: string[];
+}
+
+/**
+ * Replaces each protected span by one placeholder character (which no rule below reads as a letter,
+ * digit, word, emoji, period or space). A span glued to a word is widened to the whole word, so word
+ * boundaries -- and hence laughter detection -- stay what they were. Null when a reply has more spans
+ * than placeholders (thousands; no real reply does): then nothing can be protected safely.
+ */
+function shield(text: string): Shielded | null {
+  const spans: string[] = [];
+  let out = '';
+  let done = 0;
+  PROTECTED.lastIndex = 0;
+  for (let m = PROTECTED.exec(text); m !== null; m = PROTECTED.exec(text)) {
+    let start = m.index;
+    let span = m[0];
+    if (!span.startsWith('[') && span.length > 1) {
+      span = span.replace(URL_TRAILING, '');
+      // A closing parenthesis is the link's own only when the link opened one ("wiki/Foo_(Bar)").
+      while (span.endsWith(')') && span.split('(').length < span.split(')').length) span = span.slice(0, -1);
+    }
+    let end = start + span.length;
+    while (start > done && WORD_CHAR.test(text.charAt(start - 1))) start--;
+    while (end < text.length && WORD_CHAR.test(text.charAt(end))) end++;
+    if (spans.length === PLACEHOLDER_COUNT) return null;
+    out += text.slice(done, start) + String.fromCharCode(PLACEHOLDER_FIRST + spans.length);
+    spans.push(text.slice(start, end));
+    done = end;
+    PROTECTED.lastIndex = end;
+  }
+  return { text: out + text.slice(done), spans };
+}
+
+function unshield(text: string, spans: readonly string[]): string {
+  return text.replace(PLACEHOLDER, (ch) => spans[ch.charCodeAt(0) - PLACEHOLDER_FIRST] ?? ch);
+}
 
 let segmenter: Intl.Segmenter | null = null;
 function graphemes(s: string): string[] {
@@ -59,9 +123,10 @@ const tidy = (s: string): string => s.replace(/[ \t]{2,}/g, ' ').trim();
 
 function removeEmoji(text: string): string {
   if (scanEmoji(text).emojis.length === 0) return text;
-  // A space in place of each emoji, so "a😀b" does not become one word.
+  // A space in place of each emoji, so "a😀b" does not become one word. A keycap ("1️⃣", "#️⃣") is a
+  // digit or symbol the person typed, styled: its base character stays.
   return graphemes(text)
-    .map((g) => (isEmojiGrapheme(g) ? ' ' : g))
+    .map((g) => (!isEmojiGrapheme(g) ? g : g.includes('\u20E3') ? g.charAt(0) : ' '))
     .join('');
 }
 
@@ -99,14 +164,24 @@ function splitSentences(line: string, target: number): string[] {
   return out;
 }
 
+/**
+ * Capitalises the bubble's first letter-or-digit when it is a lowercase letter of a cased script: a
+ * bubble that starts with a number ("3pm"), a protected span (placeholder) or an uncased script
+ * ("مرحبا hello", "我喜欢iphone") is left alone, since capitalising a later word would not be "starting
+ * with a capital" anyway.
+ */
 function capitalizeFirst(bubble: string): string {
-  const m = /[\p{Lu}\p{Ll}\p{Lt}]/u.exec(bubble);
-  if (m === null) return bubble;
+  const m = /[\p{L}\p{N}\uE000-\uF8FF]/u.exec(bubble);
+  if (m === null || !/\p{Ll}/u.test(m[0])) return bubble;
   const ch = m[0];
   const upper = ch.toUpperCase();
   // Only a one-to-one case pair ("ß" -> "SS" or "ı" -> "I" would change the word once case-folded).
   if (upper === ch || [...upper].length !== 1 || upper.toLowerCase() !== ch) return bubble;
   return bubble.slice(0, m.index) + upper + bubble.slice(m.index + ch.length);
+}
+
+function hasLaughter(text: string): boolean {
+  return (NO_SPACES_SCRIPT.test(text) ? [] : text.match(WORD) ?? []).some((w) => laughFamily(w.toLowerCase()) !== null);
 }
 
 /** Removes one sentence-final period (not an ellipsis) before the end of a bubble. */
@@ -126,10 +201,11 @@ export function adaptToStyle(reply: string, profile: StyleProfile): string[] {
     .split('\n')
     .map(tidy)
     .filter((l) => l !== '');
-  if (p.messages < MIN_MESSAGES) return lines;
+  const shielded = p.messages < MIN_MESSAGES ? null : shield(lines.join('\n'));
+  if (shielded === null) return lines;
 
-  // 1. Emoji and laughter habits, on the whole reply.
-  let body = lines.join('\n');
+  // 1. Emoji and laughter habits, on the whole reply (protected spans are placeholders from here on).
+  let body = shielded.text;
   const topLaugh = p.laughter[0];
   const laughTotal = p.laughter.reduce((s, l) => s + l.count, 0);
   const laughIsEmoji = topLaugh !== undefined && scanEmoji(topLaugh.text).emojis.length > 0;
@@ -165,14 +241,16 @@ export function adaptToStyle(reply: string, profile: StyleProfile): string[] {
     return out;
   });
 
-  // 4. Favourite emoji / laugh added at the person's own rate (a per-reply deterministic coin).
+  // 4. Favourite emoji / laugh added at the person's own rate (a per-reply deterministic coin). Laughs
+  // are looked for outside protected spans; the spans go back before anything is appended.
+  const hasLaugh = hasLaughter(bubbles.join('\n'));
+  bubbles = bubbles.map((b) => unshield(b, shielded.spans));
   const last = bubbles.length - 1;
   const favourite = p.topEmojis[0];
   const joined = bubbles.join('\n');
   if (favourite !== undefined && p.shareWithEmoji >= ADD_EMOJI_SHARE && scanEmoji(joined).emojis.length === 0 && coin(joined, 'emoji') < p.shareWithEmoji) {
     bubbles[last] = `${bubbles[last] ?? ''} ${favourite.text}`;
   }
-  const hasLaugh = (NO_SPACES_SCRIPT.test(joined) ? [] : joined.match(WORD) ?? []).some((w) => laughFamily(w.toLowerCase()) !== null);
   if (topLaugh !== undefined && p.shareWithLaughter >= ADD_LAUGH_SHARE && !hasLaugh && coin(joined, 'laugh') < p.shareWithLaughter) {
     bubbles[last] = `${bubbles[last] ?? ''} ${topLaugh.text}`;
   }
