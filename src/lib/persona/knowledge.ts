@@ -105,7 +105,11 @@ export function knowledgeTitle(text: string, fileName: string): string {
 /** Boundary strength: a heading starts a section, a blank line a paragraph, then sentences, then words. */
 const Strength = { Word: 0, Sentence: 1, Paragraph: 2, Heading: 3 } as const;
 
-const HEADING_LINE = /^ {0,3}(#{1,6}[ \t]|\S[^\n]*\n {0,3}(=+|-+)[ \t]*$)/;
+/**
+ * A heading at the start of the tested slice: `# Title`, or a setext `Title` line underlined by `===` /
+ * `---`. The underline ends at a newline or the slice end (no `m` flag: `^` must stay the slice start).
+ */
+const HEADING_LINE = /^ {0,3}(?:#{1,6}[ \t]|\S[^\n]*\n {0,3}(?:=+|-+)[ \t]*(?:\n|$))/;
 
 function isSpace(ch: string | undefined): boolean {
   return ch !== undefined && /\s/.test(ch);
@@ -146,13 +150,31 @@ function joinsPrevious(code: number): boolean {
   return (code >= 0xdc00 && code <= 0xdfff) || code === 0x200d || code === 0xfe0e || code === 0xfe0f;
 }
 
+let wordSegmenter: Intl.Segmenter | null | undefined;
+
+/** One segmenter for all cuts (building one per chunk dominated long files); null without Intl.Segmenter. */
+function segmenter(): Intl.Segmenter | null {
+  if (wordSegmenter === undefined) {
+    const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+    wordSegmenter = Segmenter === undefined ? null : new Segmenter(undefined, { granularity: 'word' });
+  }
+  return wordSegmenter;
+}
+
+/** The last end of a word in (from, limit] (a non-space followed by a space), or -1. */
+function lastWordEnd(text: string, from: number, limit: number): number {
+  for (let at = Math.min(limit, text.length - 1); at > from; at--) {
+    if (isSpace(text[at]) && !isSpace(text[at - 1])) return at;
+  }
+  return -1;
+}
+
 /** The last word-segment boundary in (from, limit]: for text without spaces (CJK, long URLs, emoji runs). */
 function segmentBoundary(text: string, from: number, limit: number): number {
-  const Segmenter = (Intl as { Segmenter?: typeof Intl.Segmenter }).Segmenter;
+  const words = segmenter();
   let best = -1;
-  if (Segmenter !== undefined) {
-    const segmenter = new Segmenter(undefined, { granularity: 'word' });
-    for (const s of segmenter.segment(text.slice(from, Math.min(text.length, limit + 64)))) {
+  if (words !== null) {
+    for (const s of words.segment(text.slice(from, Math.min(text.length, limit + 64)))) {
       const at = from + s.index;
       if (at > from && at <= limit) best = at;
       if (at > limit) break;
@@ -173,8 +195,9 @@ function segmentBoundary(text: string, from: number, limit: number): number {
 export function chunkText(text: string, options: ChunkOptions = CHUNK_OPTIONS): { text: string; start: number; end: number }[] {
   const out: { text: string; start: number; end: number }[] = [];
   let start = skipSpace(text, 0);
-  while (start < text.length) {
-    const lastEnd = trimmedEnd(text, start, text.length);
+  // Trailing whitespace is found once: rescanning it per chunk made a file of spaces quadratic.
+  const lastEnd = trimmedEnd(text, start, text.length);
+  while (start < lastEnd) {
     if (lastEnd - start <= options.max) {
       out.push({ text: text.slice(start, lastEnd), start, end: lastEnd });
       break;
@@ -192,8 +215,10 @@ export function chunkText(text: string, options: ChunkOptions = CHUNK_OPTIONS): 
       }
     }
     if (cut < 0) {
-      // A long run without spaces: cut at a word boundary if one exists, else between characters.
-      cut = segmentBoundary(text, start, limit);
+      // No word starts in the window: it is whitespace after the last word (cut there), or a long run
+      // without spaces (cut at a word boundary if one exists, else between characters).
+      const wordEnd = lastWordEnd(text, start, limit);
+      cut = wordEnd > start ? wordEnd : segmentBoundary(text, start, limit);
       cutStrength = Strength.Word;
     }
     const end = trimmedEnd(text, start, cut);

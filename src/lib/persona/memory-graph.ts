@@ -5,7 +5,7 @@
 // superseded items stay in the graph (shown as past) but are never the target of a followed link.
 
 import type { MemoryEntity, MemoryEntityKind, MemoryItem } from './types';
-import { isFunctionWord } from './lang';
+import { detectLanguage, isFunctionWord } from './lang';
 
 /** What the graph reads of a memory (a MemoryItem fits; retrieval passes what its corpus has). */
 export type GraphMemory = Pick<MemoryItem, 'id' | 'type' | 'text' | 'subject'> &
@@ -37,8 +37,19 @@ export function entityKey(kind: MemoryEntityKind, name: string): string {
   return `${kind}:${normText(name)}`;
 }
 
-/** Words that open a place after them, in the languages the rules cover. */
-const PLACE_PREPS = /(?:^|\s)(?:in|at|from|to|near|aus|nach|bei|im|a|da|di|en|de|à|em|no|na|uit|naar|bij|в|из)\s+$/iu;
+/**
+ * Locative prepositions: a capitalised name right after one is a place ("in Munich", "nach Köln", "en
+ * Madrid", "à Paris", "em Lisboa", "a Roma"). Never a possessive ("to Bob's party") or a known person
+ * ("to Bob"); "a" and "no" only in text that is not English ("Has a Tesla", "Has no Netflix").
+ */
+const PLACE_PREP = /(?:^|[\s(])(in|at|from|near|to|aus|nach|bei|im|en|de|desde|dans|à|au|em|na|da|di|nel|nella|a|no|uit|naar|bij|в|во|из)\s+$/iu;
+/** "a" and "no" are locative in it/es/pt ("a Roma", "no Rio") but an article / a negation in English. */
+const NOT_IN_ENGLISH = new Set(['a', 'no']);
+/** Words of the English memory texts (rule templates and model output): "Has a Tesla" is English. */
+const ENGLISH_CUES = new Set([
+  'owns', 'drives', 'bought', 'buys', 'got', 'gets', 'uses', 'plays', 'visited', 'visits', 'met', 'meets', 'drinks',
+  'eats', 'reads', 'watches', 'wears', 'needs', 'keeps', 'adopted', 'found', 'lost', 'sold', 'made', 'does', 'did',
+]);
 const NAME = /\p{Lu}[\p{L}\p{M}'’-]+(?:\s+\p{Lu}[\p{L}\p{M}'’-]+){0,2}/gu;
 /** Weekday and month names (en, de, fr, es, it, pt, nl): capitalised, but neither people nor topics. */
 const CALENDAR =
@@ -50,43 +61,128 @@ const NOT_TOPIC = new Set([
   'really', 'very', 'about', 'their', 'there', 'with', 'from', 'into', 'when', 'every', 'since', 'again',
 ]);
 
+/** Scripts written without spaces: a "word" of theirs is a whole clause, never a topic. */
+const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+/** Longer than any real word (German compounds included): a run of text, not a topic. */
+const MAX_TOPIC_CHARS = 24;
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
+}
+
+/** The words of a name that identify its owner alone ("de", "la" of "Maria de la Cruz" do not). */
+function nameParts(name: string): string[] {
+  return normText(name)
+    .split(' ')
+    .filter((w) => w.length >= 2 && !isFunctionWord(w));
+}
+
+function looksEnglish(text: string): boolean {
+  const tokens = normText(text).split(' ');
+  return detectLanguage(text, tokens) === 'en' || tokens.some((t) => NOT_TOPIC.has(t) || ENGLISH_CUES.has(t));
+}
+
+/**
+ * What entitiesOf derives from a context, computed once per context object (a graph build makes one and
+ * reuses it): a context is read as immutable.
+ */
+interface Compiled {
+  persona: string | null;
+  personaParts: Set<string>;
+  /** Name part -> participant; null when two participants (or a participant and the persona) share it. */
+  byPart: Map<string, string | null>;
+  /** Participants with a pattern matching any of their own name parts in a text. */
+  finders: { name: string; pattern: RegExp }[];
+}
+
+const compiledContexts = new WeakMap<GraphContext, Compiled>();
+
+function compile(ctx: GraphContext): Compiled {
+  const cached = compiledContexts.get(ctx);
+  if (cached !== undefined) return cached;
+  const persona = ctx.personName === undefined ? null : normText(ctx.personName);
+  const personaParts = new Set(ctx.personName === undefined ? [] : nameParts(ctx.personName));
+  const byPart = new Map<string, string | null>();
+  for (const p of ctx.participants ?? []) {
+    if (normText(p) === persona) continue;
+    for (const part of nameParts(p)) byPart.set(part, byPart.has(part) || personaParts.has(part) ? null : p);
+  }
+  const finders: Compiled['finders'] = [];
+  for (const p of ctx.participants ?? []) {
+    const parts = p.split(/\s+/u).filter((w) => byPart.get(normText(w)) === p);
+    if (parts.length > 0) finders.push({ name: p, pattern: new RegExp(`(?:^|[^\\p{L}])(?:${parts.map(escapeRegExp).join('|')})(?:[^\\p{L}]|$)`, 'u') });
+  }
+  const compiled = { persona, personaParts, byPart, finders };
+  compiledContexts.set(ctx, compiled);
+  return compiled;
+}
+
 /**
  * Entities of one memory: the model's (or user's) entities, the subject when it is not the persona,
- * participants named in the text, capitalised names after a place preposition (places), other
- * capitalised names past the first word (people), and one topic (the first content word that is no entity).
+ * participants named in the text (by any part of their name), capitalised names after a locative
+ * preposition (places), other capitalised names past the first word (people), and one topic (the first
+ * content word that is no entity). Any part of the persona's name is the persona (no entity); a part of a
+ * participant's name is that participant.
  */
 export function entitiesOf(memory: GraphMemory, ctx: GraphContext = {}): GraphEntity[] {
   const out = new Map<string, GraphEntity>();
-  const persona = ctx.personName === undefined ? null : normText(ctx.personName);
+  const { persona, personaParts, byPart, finders } = compile(ctx);
+  const isPersona = (norm: string): boolean => norm === persona || (norm !== '' && norm.split(' ').every((w) => personaParts.has(w)));
+  const participantOf = (norm: string): string | undefined => {
+    const owners = new Set(norm.split(' ').map((w) => byPart.get(w)));
+    const [owner] = owners;
+    return owners.size === 1 && typeof owner === 'string' ? owner : undefined;
+  };
   const add = (kind: MemoryEntityKind, name: string): void => {
-    const clean = name.trim().replace(/['’]s$/u, '');
-    const norm = normText(clean);
-    if (norm.length < 2 || norm === persona) return;
+    let clean = name.trim().replace(/['’]s$/u, '');
+    let norm = normText(clean);
+    if (norm.length < 2 || isPersona(norm)) return;
+    const participant = kind === 'person' ? participantOf(norm) : undefined;
+    if (participant !== undefined) {
+      clean = participant;
+      norm = normText(participant);
+    }
     // A name already known as a person or place is not also the other kind.
     if (kind !== 'topic' && [...out.values()].some((e) => e.kind !== 'topic' && normText(e.name) === norm)) return;
     const key = entityKey(kind, clean);
     if (!out.has(key)) out.set(key, { kind, name: clean, key });
   };
   for (const e of memory.entities ?? []) add(e.kind, e.name);
-  if (memory.subject.trim() !== '' && normText(memory.subject) !== persona) add('person', memory.subject);
+  if (memory.subject.trim() !== '') add('person', memory.subject);
   const text = memory.text;
-  for (const p of ctx.participants ?? []) {
-    const first = p.split(/\s+/u)[0] ?? '';
-    if (first.length >= 2 && new RegExp(`(?:^|[^\\p{L}])${first.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&')}(?:[^\\p{L}]|$)`, 'u').test(text)) add('person', p);
-  }
+  for (const { name, pattern } of finders) if (pattern.test(text)) add('person', name);
   const namedWords = (): Set<string> => new Set([...out.values()].flatMap((e) => normText(e.name).split(' ')));
+  let english: boolean | undefined;
   for (const m of text.matchAll(NAME)) {
     const words = normText(m[0]).split(' ');
     // "Bob" when "Bob Stone" is known already, weekdays and months, sentence starts: no new entity.
     if (words.every((w) => namedWords().has(w) || CALENDAR.test(w)) || isFunctionWord(words[0] ?? '')) continue;
-    if (PLACE_PREPS.test(text.slice(0, m.index))) add('place', m[0]);
+    const prep = PLACE_PREP.exec(text.slice(0, m.index))?.[1]?.toLowerCase();
+    // "to Bob's party", "at Anna's": whose place, not the place; a known person is never a place.
+    const place =
+      prep !== undefined &&
+      !/['’]s$/u.test(m[0]) &&
+      participantOf(normText(m[0])) === undefined &&
+      !isPersona(normText(m[0])) &&
+      !(NOT_IN_ENGLISH.has(prep) && (english ??= looksEnglish(text)));
+    if (place) add('place', m[0]);
     else if (m.index > 0) add('person', m[0]);
   }
   const named = namedWords();
   for (const w of persona?.split(' ') ?? []) named.add(w);
   if (![...out.values()].some((e) => e.kind === 'topic')) {
     const words = normText(text).split(' ');
-    const candidates = words.filter((w) => w.length >= 4 && !isFunctionWord(w) && !NOT_TOPIC.has(w) && !named.has(w) && !CALENDAR.test(w) && !/^\d+$/u.test(w));
+    const candidates = words.filter(
+      (w) =>
+        w.length >= 4 &&
+        w.length <= MAX_TOPIC_CHARS &&
+        !NO_SPACE_SCRIPT.test(w) &&
+        !isFunctionWord(w) &&
+        !NOT_TOPIC.has(w) &&
+        !named.has(w) &&
+        !CALENDAR.test(w) &&
+        !/^\d+$/u.test(w),
+    );
     // Memory texts open with their verb ("Plays tennis", "Bought tickets"): the noun after it is the topic.
     const topic = candidates.length > 1 && candidates[0] === words[0] ? candidates[1] : candidates[0];
     if (topic !== undefined) add('topic', topic);
@@ -127,7 +223,20 @@ export function buildMemoryGraph(memories: readonly GraphMemory[], context: Grap
   const personName = context.personName !== undefined && context.personName !== '' ? context.personName : inferPersonName(memories);
   const ctx: GraphContext = { ...context, ...(personName === undefined ? {} : { personName }) };
   for (const m of memories) graph.memories.set(m.id, m);
+  // Episodes indexed by source message and by day: linking costs the memory's own ids and days, not
+  // memories x episodes. Positions keep the links in the items' order.
+  const bySource = new Map<string, number[]>();
+  const byDay = new Map<string, number[]>();
   const episodes = memories.filter((m) => m.type === 'episode');
+  const index = (map: Map<string, number[]>, key: string, at: number): void => {
+    const list = map.get(key);
+    if (list === undefined) map.set(key, [at]);
+    else if (list[list.length - 1] !== at) list.push(at);
+  };
+  episodes.forEach((ep, at) => {
+    for (const id of ep.sourceMessageIds ?? []) index(bySource, id, at);
+    for (const day of daysOf(ep)) index(byDay, day, at);
+  });
   for (const m of memories) {
     const keys: string[] = [];
     for (const e of entitiesOf(m, ctx)) {
@@ -136,11 +245,13 @@ export function buildMemoryGraph(memories: readonly GraphMemory[], context: Grap
       if (node === undefined) graph.entities.set(e.key, { entity: e, memoryIds: [m.id] });
       else node.memoryIds.push(m.id);
     }
-    const sources = new Set(m.sourceMessageIds ?? []);
-    const days = daysOf(m);
-    const episodeIds = episodes
-      .filter((ep) => ep.id !== m.id && ((ep.sourceMessageIds ?? []).some((id) => sources.has(id)) || [...daysOf(ep)].some((d) => days.has(d))))
-      .map((ep) => ep.id);
+    const found = new Set<number>();
+    for (const id of m.sourceMessageIds ?? []) for (const at of bySource.get(id) ?? []) found.add(at);
+    for (const day of daysOf(m)) for (const at of byDay.get(day) ?? []) found.add(at);
+    const episodeIds = [...found]
+      .sort((a, b) => a - b)
+      .map((at) => episodes[at]?.id)
+      .filter((id): id is string => id !== undefined && id !== m.id);
     graph.links.set(m.id, { entityKeys: keys, episodeIds });
   }
   return graph;

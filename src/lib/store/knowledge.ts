@@ -66,14 +66,17 @@ export async function deleteKnowledgeDoc(db: PersonaDb, personaId: string, docId
     await db.vectors.bulkDelete(vectorKeys);
     await chunksOf(db, personaId, docId).delete();
     await db.knowledgeDocs.delete([personaId, docId]);
-    // The job's counts describe what the persona has: the removed chunks are neither to do nor done.
+    // The job's counts describe what the persona has: the removed chunks are neither to do nor done. Only
+    // chunks the job counted come off: it planned every chunk stored when it started, and none added later
+    // (subtracting those could show done > total).
     const job = await db.embedJobs.get(personaId);
-    if (job !== undefined) {
+    if (job !== undefined && doc.addedAt <= job.startedAt) {
       const removed = vectorKeys.filter(([, modelId]) => modelId === job.modelId).length;
+      const total = Math.max(0, job.total - chunkIds.size);
       await db.embedJobs.put({
         ...job,
-        done: Math.max(0, job.done - removed),
-        total: Math.max(0, job.total - chunkIds.size),
+        done: Math.min(total, Math.max(0, job.done - removed)),
+        total,
         updatedAt: now,
       });
     }
