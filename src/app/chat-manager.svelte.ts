@@ -14,8 +14,17 @@ import {
   type ResolvedChatSettings,
 } from '../lib/persona/chat-settings';
 import { likedPairs, withLikedExamples } from '../lib/persona/feedback';
-import { nextSegment, promptSummary, segmentNow, summarizedUpTo, type SummaryMessage } from '../lib/persona/conversation-summary';
-import { summarizeSegment } from '../lib/persona/conversation-summary-run';
+import {
+  isSummarized,
+  MAX_EDITED_SUMMARY_CHARS,
+  nextSegments,
+  previousSummary,
+  promptSummary,
+  segmentsNow,
+  summaryNotice,
+  type SummaryMessage,
+} from '../lib/persona/conversation-summary';
+import { summarizeSegments } from '../lib/persona/conversation-summary-run';
 import { excerpt } from '../lib/persona/knowledge';
 import type { ScoredKnowledge } from '../lib/search/retrieve';
 import { assemblePrompt, splitIntoBubbles, type AssembledPrompt } from '../lib/persona/prompt';
@@ -134,6 +143,10 @@ export class ChatManager {
   #abort: AbortController | null = null;
   /** A summary being written after a reply (or on demand); a new reply stops it first. */
   summarizing = $state(false);
+  /** Parts of the running summary: done of total (a long chat is summarised a segment at a time). */
+  summaryProgress = $state<{ done: number; total: number } | null>(null);
+  /** The longest text a user's edit of a summary keeps (the editor says so). */
+  readonly maxSummaryChars = MAX_EDITED_SUMMARY_CHARS;
   #summaryAbort: AbortController | null = null;
   #summaryRun: Promise<void> | null = null;
   /** Messages the last reply's prompt had to drop (not yet summarised), to summarise once it is done. */
@@ -403,6 +416,7 @@ export class ChatManager {
       })
       .finally(() => {
         this.summarizing = false;
+        this.summaryProgress = null;
         this.#summaryRun = null;
         if (this.#summaryAbort === abort) this.#summaryAbort = null;
       });
@@ -415,31 +429,34 @@ export class ChatManager {
     if (sources === undefined || model === null) return;
     const messages = rows.filter((m) => m.text.trim() !== '').map((m) => ({ seq: m.seq, role: m.role, text: m.text }));
     const names = { persona: sources.persona.personName, user: sources.persona.selfName };
-    let summaries = (await getConversation(db, conversationId))?.summaries;
-    // After a reply: full segments of what its prompt dropped, oldest first. On demand: all but the newest.
-    for (;;) {
-      const segment = now ? segmentNow(messages, summaries) : nextSegment(dropped, summaries);
-      if (segment === null || signal.aborted) return;
-      const result = await summarizeSegment(
-        {
-          generate: (m, o) => this.models.engine.generate(m, o),
-          modelId: model.id,
-          contextWindow: model.contextWindow,
-          countTokens: (texts) => this.models.engine.countTokens(texts),
-        },
-        segment,
-        names,
-        { previous: promptSummary(summaries), signal },
-      );
-      if (!result.ok) {
-        this.error = result.error;
-        return;
-      }
-      if (result.value === null) return;
-      await addConversationSummary(db, conversationId, result.value);
-      summaries = (await getConversation(db, conversationId))?.summaries;
-      if (now) return;
+    const summaries = (await getConversation(db, conversationId))?.summaries;
+    // After a reply: full segments of what its prompt dropped (and gaps), oldest first. On demand: all
+    // but the newest, a segment per request so a long chat never overflows the model's window.
+    const segments = now ? segmentsNow(messages, summaries) : nextSegments(dropped, summaries);
+    if (segments.length > 0) this.summaryProgress = { done: 0, total: segments.length };
+    const result = await summarizeSegments(
+      {
+        generate: (m, o) => this.models.engine.generate(m, o),
+        modelId: model.id,
+        contextWindow: model.contextWindow,
+        countTokens: (texts) => this.models.engine.countTokens(texts),
+      },
+      segments,
+      names,
+      {
+        previous: async (seq) => previousSummary((await getConversation(db, conversationId))?.summaries, seq),
+        store: (summary) => addConversationSummary(db, conversationId, summary),
+        onProgress: (done, total) => (this.summaryProgress = { done, total }),
+        signal,
+      },
+    );
+    if (!result.ok) {
+      this.error = result.error;
+      return;
     }
+    // After a reply nothing is announced (it runs unasked); on demand the user learns why nothing changed.
+    const notice = now ? summaryNotice(result.value) : null;
+    if (notice !== null) this.notice = notice;
   }
 
   async #generate(conversationId: string, signal: AbortSignal): Promise<void> {
@@ -466,8 +483,8 @@ export class ChatManager {
     this.personaSettings = sources.persona.chatSettings ?? {};
     const { settings } = resolveChatSettings(sources.persona.chatSettings, conversation?.settings);
     // Summarised messages are in the prompt as their summary, not one by one.
-    const summarizedTo = summarizedUpTo(conversation?.summaries);
-    const historyRows = rows.filter((m) => m.text.trim() !== '' && m.seq > summarizedTo);
+    // A message no summary covers (also one whose summary was removed) is sent as itself.
+    const historyRows = rows.filter((m) => m.text.trim() !== '' && !isSummarized(m.seq, conversation?.summaries));
     const history = historyRows.map((m) => ({ role: m.role, content: m.text }));
     const query = rows.findLast((m) => m.role === 'user')?.text ?? '';
     const retrieved = await this.#retrieve(sources, query, Math.max(1, settings.examples));

@@ -1,10 +1,19 @@
-// Running one conversation summary with whatever engine generates text (passed in, so this stays pure
-// and testable): prompt -> generate -> clean. Invariants: an abort is a result (null), never an error;
-// an empty or unreadable output gives null (nothing is stored); a failed generation is an error result.
+// Running conversation summaries with whatever engine generates text (passed in, so this stays pure
+// and testable): prompt -> generate -> clean, one segment at a time. Invariants: an abort is a result
+// (null / stopped), never an error; an empty or unreadable output gives null (nothing is stored); a
+// failed generation is an error result and ends the run; each summary is stored before the next starts.
 
 import type { ChatMessage, GenerateOptions, Generation } from '../llm/types';
 import type { Result } from '../rpc/progress';
-import { cleanSummary, MAX_LINE_CHARS, summaryPrompt, SUMMARY_MAX_TOKENS, type ConversationSummary, type SummaryMessage } from './conversation-summary';
+import {
+  cleanSummary,
+  MAX_LINE_CHARS,
+  summaryPrompt,
+  SUMMARY_MAX_TOKENS,
+  type ConversationSummary,
+  type SummaryMessage,
+  type SummaryRunOutcome,
+} from './conversation-summary';
 
 export interface SummarizeDeps {
   generate(messages: readonly ChatMessage[], options: GenerateOptions): Promise<Result<Generation>>;
@@ -64,4 +73,37 @@ export async function summarizeSegment(
     ok: true,
     value: { fromSeq: first.seq, toSeq: last.seq, text, edited: false, createdAt: (deps.now ?? Date.now)(), modelId: deps.modelId },
   };
+}
+
+export interface SummaryRunIo {
+  /** The summaries of messages before `seq` (what leads into the segment), read again before each one. */
+  previous(seq: number): Promise<string>;
+  /** Stores one summary; false when it was refused (its range got covered meanwhile). */
+  store(summary: ConversationSummary): Promise<boolean>;
+  /** Called before each segment (done of total) and once at the end. */
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Summarises `segments` one after another (a segment without a usable summary is skipped, not retried). */
+export async function summarizeSegments(
+  deps: SummarizeDeps,
+  segments: readonly (readonly SummaryMessage[])[],
+  names: { persona: string; user: string | null },
+  io: SummaryRunIo,
+): Promise<Result<SummaryRunOutcome>> {
+  const outcome: SummaryRunOutcome = { planned: segments.length, stored: 0, stopped: false };
+  for (const [i, segment] of segments.entries()) {
+    if (io.signal?.aborted === true) break;
+    io.onProgress?.(i, segments.length);
+    const result = await summarizeSegment(deps, segment, names, {
+      previous: await io.previous(segment[0]?.seq ?? 0),
+      ...(io.signal === undefined ? {} : { signal: io.signal }),
+    });
+    if (!result.ok) return result;
+    if (result.value !== null && (await io.store(result.value))) outcome.stored++;
+  }
+  outcome.stopped = io.signal?.aborted === true;
+  io.onProgress?.(segments.length, segments.length);
+  return { ok: true, value: outcome };
 }
