@@ -10,11 +10,9 @@ import {
   SEGMENT_MESSAGES,
   cleanSummary,
   isSummarized,
-  nextSegment,
   nextSegments,
   previousSummary,
   promptSummary,
-  segmentNow,
   segmentsNow,
   summaryNotice,
   summaryPrompt,
@@ -52,9 +50,9 @@ describe('a removed summary gives its messages back', () => {
   it('segments the gap again, after a reply and on demand, without overlapping the summary after it', () => {
     // History = the uncovered messages; the prompt dropped its oldest ones: the gap 0-5 and 12-13.
     const dropped = messages(14).filter((m) => !isSummarized(m.seq, removed));
-    expect(nextSegment(dropped, removed)?.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(nextSegments(dropped, removed)[0]?.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(seqs(nextSegments(dropped, removed))).toEqual([[0, 1, 2, 3, 4, 5]]);
-    expect(segmentNow(messages(16), removed)?.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(segmentsNow(messages(16), removed)[0]?.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(seqs(segmentsNow(messages(16), removed))).toEqual([
       [0, 1, 2, 3, 4, 5],
       [12, 13],
@@ -68,8 +66,8 @@ describe('a removed summary gives its messages back', () => {
 
   it('takes a short gap between summaries whole, but lets a short open tail wait', () => {
     const list = [summary(0, 2), summary(6, 11)];
-    expect(nextSegment(messages(6), list)?.map((m) => m.seq)).toEqual([3, 4, 5]);
-    expect(nextSegment(messages(5, 12), list)).toBeNull();
+    expect(nextSegments(messages(6), list)[0]?.map((m) => m.seq)).toEqual([3, 4, 5]);
+    expect(nextSegments(messages(5, 12), list)).toEqual([]);
     expect(seqs(nextSegments(messages(20), list))).toEqual([
       [3, 4, 5],
       [12, 13, 14, 15, 16, 17],

@@ -9,10 +9,10 @@ import {
   MAX_SUMMARY_CHARS,
   SEGMENT_MESSAGES,
   cleanSummary,
-  nextSegment,
   promptSummary,
   isSummarized,
-  segmentNow,
+  nextSegments,
+  segmentsNow,
   withEditedSummary,
   withSummary,
   type ConversationSummary,
@@ -39,19 +39,19 @@ const summary = (fromSeq: number, toSeq: number, text = `about ${fromSeq}-${toSe
 
 describe('segments', () => {
   it('waits for a full segment of dropped messages, then takes the oldest ones after the last summary', () => {
-    expect(nextSegment(messages(SEGMENT_MESSAGES - 1), [])).toBeNull();
-    expect(nextSegment(messages(SEGMENT_MESSAGES), undefined)?.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(nextSegments(messages(SEGMENT_MESSAGES - 1), [])).toEqual([]);
+    expect(nextSegments(messages(SEGMENT_MESSAGES), undefined)[0]?.map((m) => m.seq)).toEqual([0, 1, 2, 3, 4, 5]);
     const done = [summary(0, 5)];
     expect([5, 6].map((seq) => isSummarized(seq, done))).toEqual([true, false]);
-    expect(nextSegment(messages(14), done)?.map((m) => m.seq)).toEqual([6, 7, 8, 9, 10, 11]);
-    expect(nextSegment(messages(11), done)).toBeNull();
+    expect(nextSegments(messages(14), done)[0]?.map((m) => m.seq)).toEqual([6, 7, 8, 9, 10, 11]);
+    expect(nextSegments(messages(11), done)).toEqual([]);
   });
 
   it('"Summarise now" takes everything not yet summarised but the newest two messages', () => {
-    expect(segmentNow(messages(2), [])).toBeNull();
-    expect(segmentNow(messages(5), [])?.map((m) => m.seq)).toEqual([0, 1, 2]);
-    expect(segmentNow(messages(9), [summary(0, 3)])?.map((m) => m.seq)).toEqual([4, 5, 6]);
-    expect(segmentNow(messages(6), [summary(0, 3)])).toBeNull();
+    expect(segmentsNow(messages(2), [])).toEqual([]);
+    expect(segmentsNow(messages(5), [])[0]?.map((m) => m.seq)).toEqual([0, 1, 2]);
+    expect(segmentsNow(messages(9), [summary(0, 3)])[0]?.map((m) => m.seq)).toEqual([4, 5, 6]);
+    expect(segmentsNow(messages(6), [summary(0, 3)])).toEqual([]);
   });
 });
 

@@ -93,15 +93,6 @@ export function nextSegments(
   return planSegments(uncoveredRuns(dropped, summaries), Math.max(1, size), false);
 }
 
-/** The first of `nextSegments`, or null when none is ready. */
-export function nextSegment(
-  dropped: readonly SummaryMessage[],
-  summaries: readonly ConversationSummary[] | undefined,
-  size = SEGMENT_MESSAGES,
-): SummaryMessage[] | null {
-  return nextSegments(dropped, summaries, size)[0] ?? null;
-}
-
 /**
  * "Summarise now": everything no summary covers but the newest KEEP_NEWEST messages, in segments of at
  * most SEGMENT_MESSAGES (one request each, so a long chat never overflows the model's window).
@@ -115,15 +106,6 @@ export function segmentsNow(
   const sorted = [...messages].filter((m) => m.text.trim() !== '').sort((a, b) => a.seq - b.seq);
   const older = sorted.slice(0, Math.max(0, sorted.length - keep));
   return planSegments(uncoveredRuns(older, summaries), Math.max(1, size), true);
-}
-
-/** The first of `segmentsNow`, or null if there is nothing to summarise. */
-export function segmentNow(
-  messages: readonly SummaryMessage[],
-  summaries: readonly ConversationSummary[] | undefined,
-  keep = KEEP_NEWEST,
-): SummaryMessage[] | null {
-  return segmentsNow(messages, summaries, keep)[0] ?? null;
 }
 
 /** How a run of summaries ended, for the notice after "Summarise now". */
