@@ -21,20 +21,9 @@ import {
   type ConversationSummary,
   type SummaryMessage,
 } from '../../src/lib/persona/conversation-summary';
+import { messages, summary } from '../fixtures/persona/summaries';
 import { summarizeSegments } from '../../src/lib/persona/conversation-summary-run';
 import type { Result } from '../../src/lib/rpc/progress';
-
-const messages = (n: number, from = 0): SummaryMessage[] =>
-  Array.from({ length: n }, (_, i) => ({ seq: from + i, role: (from + i) % 2 === 0 ? 'user' : 'assistant', text: `message ${from + i}` }));
-
-const summary = (fromSeq: number, toSeq: number, text = `about ${fromSeq}-${toSeq}`, edited = false): ConversationSummary => ({
-  fromSeq,
-  toSeq,
-  text,
-  edited,
-  createdAt: 1,
-  modelId: 'tiny',
-});
 
 const seqs = (segments: SummaryMessage[][]): number[][] => segments.map((s) => s.map((m) => m.seq));
 

@@ -15,27 +15,15 @@ import {
   segmentsNow,
   withEditedSummary,
   withSummary,
-  type ConversationSummary,
   type SummaryMessage,
 } from '../../src/lib/persona/conversation-summary';
+import { messages, summary } from '../fixtures/persona/summaries';
 import { summarizeSegment } from '../../src/lib/persona/conversation-summary-run';
 import { assemblePrompt, type PromptInput } from '../../src/lib/persona/prompt';
 import type { Result } from '../../src/lib/rpc/progress';
 import { addConversationSummary, createConversation, editConversationSummary, getConversation } from '../../src/lib/store/conversations';
 import { PersonaDb } from '../../src/lib/store/db';
 import { personaRow } from '../fixtures/store/persona-row';
-
-const messages = (n: number, from = 0): SummaryMessage[] =>
-  Array.from({ length: n }, (_, i) => ({ seq: from + i, role: (from + i) % 2 === 0 ? 'user' : 'assistant', text: `message ${from + i}` }));
-
-const summary = (fromSeq: number, toSeq: number, text = `about ${fromSeq}-${toSeq}`, edited = false): ConversationSummary => ({
-  fromSeq,
-  toSeq,
-  text,
-  edited,
-  createdAt: 1,
-  modelId: 'tiny',
-});
 
 describe('segments', () => {
   it('waits for a full segment of dropped messages, then takes the oldest ones after the last summary', () => {
