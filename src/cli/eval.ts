@@ -9,6 +9,7 @@ import { basename, delimiter, dirname, join } from 'node:path';
 import type { ParseResult } from '../lib/ingest/index';
 import type { EvalEngines, EvalInput, EvalProgress, FidelityReport } from '../lib/persona/fidelity-run';
 import type { NodeDtype } from './eval-engines';
+import { UsageError, parseOrExit } from './usage';
 
 const USAGE = `usage: npm run -s eval -- <export> --person NAME [options]
 
@@ -42,8 +43,6 @@ style adapter) and prints the fidelity report as JSON.
   --seed N             seed of the classifier and sampling (default 1)
   --out FILE           write the JSON there instead of stdout
 `;
-
-class UsageError extends Error {}
 
 interface Args {
   path: string;
@@ -198,18 +197,8 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 export async function main(argv: readonly string[], signal?: AbortSignal): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`eval: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = parseOrExit('eval', USAGE, argv, parseArgs);
+  if (typeof args === 'number') return args;
   const name = basename(args.path);
   try {
     if ((await stat(args.path)).isDirectory()) throw new UsageError(`"${name}" is a folder, not an export file`);

@@ -8,6 +8,7 @@ import type * as Ingest from '../lib/ingest/index';
 import type { ParseResult } from '../lib/ingest/index';
 import type * as Style from '../lib/persona/style';
 import type { StyleProfile } from '../lib/persona/types';
+import { UsageError, parseOrExit } from './usage';
 
 // The parsers load only once the arguments and the file are known to be fine: usage errors stay instant.
 const loadIngest = (): Promise<typeof Ingest> => import('../lib/ingest/index');
@@ -33,8 +34,6 @@ interface Args {
   /** --profile: whose profile (default: the author with the most text messages). */
   person?: string;
 }
-
-class UsageError extends Error {}
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
   let path: string | undefined;
@@ -113,18 +112,8 @@ function humanSummary(path: string, result: ParseResult, summarize: typeof Inges
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  let args: Args | 'help';
-  try {
-    args = parseArgs(argv);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`ingest: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = parseOrExit('ingest', USAGE, argv, parseArgs);
+  if (typeof args === 'number') return args;
   const { path, mode } = args;
   const name = basename(path);
 
