@@ -1,5 +1,6 @@
 // Small helpers shared by the parser tests: the comparable part of parsed items, the runtime's local
-// time in the stored form, and the ImportError a call throws.
+// time in the stored form, the ImportError a call throws, and the fuzz check that a parser fails only so.
+import fc from 'fast-check';
 import { ImportError } from '../../src/lib/ingest/errors';
 
 interface ItemLike {
@@ -28,4 +29,24 @@ export function errorOf(fn: () => unknown): ImportError {
     throw error;
   }
   throw new Error('expected an ImportError');
+}
+
+/**
+ * Fuzz: `parse` run on random strings and on `seed` with a random span replaced by a random string of up
+ * to `maxInsert` characters (300 runs) either returns or throws an ImportError, never anything else.
+ */
+export function assertFailsOnlyWithImportError(seed: string, parse: (text: string) => unknown, maxInsert = 8): void {
+  const mutated = fc
+    .tuple(fc.nat(seed.length), fc.nat(seed.length), fc.string({ maxLength: maxInsert }))
+    .map(([a, b, insert]) => seed.slice(0, Math.min(a, b)) + insert + seed.slice(Math.max(a, b)));
+  fc.assert(
+    fc.property(fc.oneof(fc.string(), mutated), (text) => {
+      try {
+        parse(text);
+      } catch (error) {
+        if (!(error instanceof ImportError)) throw error;
+      }
+    }),
+    { numRuns: 300 },
+  );
 }
