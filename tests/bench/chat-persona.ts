@@ -12,7 +12,7 @@ import type { PromptInput } from '../../src/lib/persona/prompt';
 import { computeStyleProfile } from '../../src/lib/persona/style';
 
 /** A large real export (Italian group chat): enough pairs that the example budget, not the data, limits the prompt. */
-export const FIXTURE = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/it/nmoya__22_OW_MT_2012_large.txt', import.meta.url));
+export const FIXTURE = fileURLToPath(new URL('../fixtures/exports/whatsapp/it/nmoya__22_OW_MT_2012_large.txt', import.meta.url));
 
 export type PersonaPromptData = Omit<PromptInput, 'countTokens'>;
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { buildTurns } from '../../src/lib/ingest/normalize';
 import { parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
 
-export const EXPORTS = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/', import.meta.url));
+export const EXPORTS = fileURLToPath(new URL('../fixtures/exports/whatsapp/', import.meta.url));
 
 function files(dir: string): string[] {
   return readdirSync(dir)

@@ -4,7 +4,7 @@ import { expect, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { goldenExpectation } from './golden';
 
-export const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+export const FIXTURES = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 
 /** Opens the import screen and hands the files to the real file chooser. */
 export async function pickFiles(page: Page, paths: string[]): Promise<void> {

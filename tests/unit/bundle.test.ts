@@ -20,7 +20,7 @@ import { solidPng } from '../../src/lib/persona/png-card';
 import { emptyDefinition } from '../../src/lib/persona/types';
 import type { FidelityReport } from '../../src/lib/persona/fidelity-run';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const CHAT = 'whatsapp/multi-format/whatstk__lorem_dd-mm-yy_bracket.txt';
 /** Lorem ipsum with links: the masking check looks for each original URL in every export. */
 const PII_CHAT = 'whatsapp/de/WhatsR__ExampleChat.txt';

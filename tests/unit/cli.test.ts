@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHARED_HTML = fileURLToPath(
-  new URL('../../../shared/fixtures/exports/imessage/imessage-exporter-html/imessage-exporter__example.html', import.meta.url),
+  new URL('../fixtures/exports/imessage/imessage-exporter-html/imessage-exporter__example.html', import.meta.url),
 );
-const SHARED_ZIP = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/en/rwhatsapp__sample.zip', import.meta.url));
+const SHARED_ZIP = fileURLToPath(new URL('../fixtures/exports/whatsapp/en/rwhatsapp__sample.zip', import.meta.url));
 const TXT = 'tests/fixtures/imessage/exporter-txt/Sunday Brunch - 42.txt';
 
 interface Run {

@@ -12,7 +12,7 @@ import {
   parseExport,
 } from '../../src/lib/ingest/index';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const file = (path: string): Uint8Array => new Uint8Array(readFileSync(path));

@@ -18,7 +18,7 @@ import { computeStyleProfile } from '../../src/lib/persona/style';
 import { testSliceStart } from '../../src/lib/persona/test-slice';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const EXPORT = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/en/whats-reader__android_WhatsApp_Chat_with_Alice.txt', import.meta.url));
+const EXPORT = fileURLToPath(new URL('../fixtures/exports/whatsapp/en/whats-reader__android_WhatsApp_Chat_with_Alice.txt', import.meta.url));
 const MODELS = fileURLToPath(new URL('../../../shared/models/transformers', import.meta.url));
 /** The browser engines read a folder laid out like the app's /models/ (transformers/<id>/...). */
 const APP_MODELS = fileURLToPath(new URL('../../../shared/models', import.meta.url));

@@ -10,7 +10,7 @@ import { testSliceStart } from '../../src/lib/persona/test-slice';
 import { PersonaDb } from '../../src/lib/store/db';
 import { loadFidelitySources } from '../../src/lib/store/fidelity';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const FILE = 'whatsapp/multi-format/whatstk__lorem-merge-part1.txt';
 
 describe('loadFidelitySources', () => {

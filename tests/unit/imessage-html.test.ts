@@ -10,7 +10,7 @@ import { parseExport } from '../../src/lib/ingest/index';
 import { summarize } from '../../src/lib/ingest/summary';
 import { pick, assertFailsOnlyWithImportError } from './ingest-helpers';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const DEMO = `${SHARED}imessage/imessage-exporter-html/imessage-exporter__example.html`;
 
 describe('imessage-exporter HTML demo page', () => {

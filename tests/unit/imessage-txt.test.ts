@@ -9,7 +9,7 @@ import { parseExport } from '../../src/lib/ingest/index';
 import { summarize } from '../../src/lib/ingest/summary';
 import { pick, assertFailsOnlyWithImportError } from './ingest-helpers';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const FIXTURES = fileURLToPath(new URL('../fixtures/imessage/exporter-txt/', import.meta.url));
 
 /** The verbatim expectation block of section A of the shared iMessage format notes. */

@@ -12,7 +12,7 @@ import { decodeText } from '../../src/lib/ingest/text';
 import type { ParseResult } from '../../src/lib/ingest/types';
 import { looksLikeWhatsApp, parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/whatsapp/', import.meta.url));
 const OWN = fileURLToPath(new URL('../fixtures/whatsapp/', import.meta.url));
 
 function textFiles(dir: string): string[] {

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createIngestApi } from '../../src/lib/importer/ingest-api';
 import { PersonaDb } from '../../src/lib/store/db';
 
-const FIXTURES = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const FILE = 'whatsapp/en/whatsapp-chat-parser_2018__short-chat.txt';
 const PHONE = '+410123456789';
 

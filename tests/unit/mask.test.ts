@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { hashString } from '../../src/lib/ingest/hash';
 import { createMasker, isMaskToken } from '../../src/lib/ingest/mask';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 
 const SALT = 'unit-test-salt';
 const mask = createMasker({ salt: SALT });

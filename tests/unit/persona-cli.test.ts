@@ -7,7 +7,7 @@ import type { StyleProfile } from '../../src/lib/persona/types';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHAT = 'tests/fixtures/persona/chat-en.txt';
-const ITALIAN = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/it/nmoya__22_OW_MT_2012_large.txt', import.meta.url));
+const ITALIAN = fileURLToPath(new URL('../fixtures/exports/whatsapp/it/nmoya__22_OW_MT_2012_large.txt', import.meta.url));
 
 interface Run {
   code: number;

@@ -12,7 +12,7 @@ import { buildPairs } from '../../src/lib/persona/pairs';
 import { computeStyleProfile, type MessageLike, type TurnLike } from '../../src/lib/persona/style';
 import { generateWhatsAppExport } from '../bench/generate-export';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const ITALIAN = join(SHARED, 'whatsapp/it/nmoya__22_OW_MT_2012_large.txt');
 
 function rows(result: ParseResult): { messages: MessageLike[]; turns: TurnLike[] } {

@@ -8,7 +8,7 @@ import { ImportError } from '../../src/lib/ingest/errors';
 import { MAX_CHAT_TEXT_BYTES, parseExport } from '../../src/lib/ingest/index';
 import { chatNameFromFileName, extractChat, type ZipLimits } from '../../src/lib/ingest/zip';
 
-const SHARED = fileURLToPath(new URL('../../../shared/fixtures/exports/whatsapp/', import.meta.url));
+const SHARED = fileURLToPath(new URL('../fixtures/exports/whatsapp/', import.meta.url));
 const LIMITS: ZipLimits = { maxMemberBytes: MAX_CHAT_TEXT_BYTES, maxRatio: 200, ratioFloorBytes: 1024 * 1024 };
 
 const CHAT = [

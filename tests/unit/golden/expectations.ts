@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inflateRawSync } from 'node:zlib';
 
-export const EXPORTS_ROOT = fileURLToPath(new URL('../../../../shared/fixtures/exports/', import.meta.url));
+export const EXPORTS_ROOT = fileURLToPath(new URL('../../fixtures/exports/', import.meta.url));
 const EXPECTED_JSON = fileURLToPath(new URL('./expected.json', import.meta.url));
 
 export interface ExpectedItem {
