@@ -236,7 +236,6 @@ async function startServer(dirs: string[]): Promise<{ server: ViteDevServer; url
     optimizeDeps: {
       entries: [PAGE_PATH, 'workers/llm.worker.ts', 'workers/embed.worker.ts'],
       include: ['comlink', '@huggingface/transformers', '@mlc-ai/web-llm'],
-      exclude: ['voy-search'],
     },
   });
   await server.listen();
