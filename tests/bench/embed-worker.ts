@@ -4,15 +4,16 @@ import { expose } from 'comlink';
 import { chooseBackend, probeAdapter, type Backend } from '../../src/lib/embed/backend';
 import type { Embedder } from '../../src/lib/embed/embedder';
 import type { ModelSpec } from '../../src/lib/embed/models';
+import { currentThreadContext, ortThreadCount } from '../../src/lib/embed/threads';
 import { createTransformersEmbedder } from '../../src/lib/embed/transformers-embedder';
 
 const loaded = new Map<string, Promise<Embedder>>();
 
-function embedder(spec: ModelSpec, backend: Backend): Promise<Embedder> {
+function embedder(spec: ModelSpec, backend: Backend, threads?: number): Promise<Embedder> {
   const key = `${spec.id}@${spec.dtype}|${backend}`;
   let found = loaded.get(key);
   if (found === undefined) {
-    found = createTransformersEmbedder({ spec, source: { kind: 'local' }, backend });
+    found = createTransformersEmbedder({ spec, source: { kind: 'local' }, backend, ...(threads === undefined ? {} : { threads }) });
     loaded.set(key, found);
   }
   return found;
@@ -28,12 +29,17 @@ export interface BatchTiming {
 const api = {
   async adapter() {
     const facts = await probeAdapter();
-    return { facts, choice: chooseBackend(facts) };
+    return { facts, choice: chooseBackend(facts), crossOriginIsolated: self.crossOriginIsolated, cores: navigator.hardwareConcurrency };
+  },
+
+  /** The thread count ONNX Runtime gets in this worker for a request (undefined: the app's default). */
+  threadCount(requested?: number): number {
+    return ortThreadCount(currentThreadContext(), requested);
   },
 
   /** Embeds `texts` in batches of each size (after one warm-up batch) within a time budget per size. */
-  async timeBatches(spec: ModelSpec, backend: Backend, texts: string[], sizes: number[], budgetMs: number): Promise<BatchTiming[]> {
-    const e = await embedder(spec, backend);
+  async timeBatches(spec: ModelSpec, backend: Backend, texts: string[], sizes: number[], budgetMs: number, threads?: number): Promise<BatchTiming[]> {
+    const e = await embedder(spec, backend, threads);
     await e.embed(texts.slice(0, Math.min(4, texts.length)));
     const out: BatchTiming[] = [];
     for (const size of sizes) {

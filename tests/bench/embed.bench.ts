@@ -41,22 +41,43 @@ function sample(all: string[], count: number): string[] {
   return copy.slice(0, count).sort((x, y) => x.length - y.length);
 }
 
+/** Sentences per second with the default threads over one thread, per batch size. */
+function threadSpeedup(many: BatchTiming[] | { skipped: string } | undefined, one: BatchTiming[] | { skipped: string } | undefined): Record<number, number> {
+  if (!Array.isArray(many) || !Array.isArray(one)) return {};
+  const ratios: Record<number, number> = {};
+  for (const m of many) {
+    const o = one.find((t) => t.batchSize === m.batchSize);
+    if (o !== undefined && o.sentencesPerSecond > 0) ratios[m.batchSize] = Math.round((m.sentencesPerSecond / o.sentencesPerSecond) * 100) / 100;
+  }
+  return ratios;
+}
+
 const texts = sample(chatSentences(100_000), arg('--sentences', 256));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const harness = await openBenchPage();
 try {
-  type Bench = { embedBench: EmbedBenchApi };
+  type Bench = { embedBench: EmbedBenchApi; embedBenchWorker: () => void };
   const adapter = await harness.page.evaluate(() => (window as unknown as Bench).embedBench.adapter());
   log(`adapter: ${JSON.stringify(adapter)}`);
-  const run = (backend: Backend, sizes: number[], sample: string[], budget: number): Promise<BatchTiming[]> =>
+  const run = (backend: Backend, sizes: number[], sample: string[], budget: number, threads?: number): Promise<BatchTiming[]> =>
     harness.page.evaluate(
-      ([spec, b, t, s, ms]) => (window as unknown as Bench).embedBench.timeBatches(spec, b, t, s, ms),
-      [MODEL, backend, sample, sizes, budget] as const,
+      ([spec, b, t, s, ms, n]) => (window as unknown as Bench).embedBench.timeBatches(spec, b, t, s, ms, n ?? undefined),
+      [MODEL, backend, sample, sizes, budget, threads ?? null] as const,
     );
+  const fresh = async (): Promise<void> => {
+    await harness.page.evaluate(() => (window as unknown as Bench).embedBenchWorker());
+  };
   const results: Record<string, BatchTiming[] | { skipped: string }> = {};
-  log(`wasm: ${texts.length} sentences, ${budgetMs} ms per batch size`);
+  // The app's default thread count in this (cross-origin isolated) page, then one thread, each in a fresh
+  // worker (ORT reads the count once), same sentences and batch sizes: the ratio is the threading gain.
+  const defaultThreads = await harness.page.evaluate(() => (window as unknown as Bench).embedBench.threadCount());
+  log(`wasm, ${defaultThreads} thread(s) (the default here): ${texts.length} sentences, ${budgetMs} ms per batch size`);
   results['wasm'] = await run('wasm', SIZES, texts, budgetMs);
+  await fresh();
+  log(`wasm, 1 thread: the same sentences`);
+  results['wasm-1-thread'] = await run('wasm', SIZES, texts, budgetMs, 1);
+  await fresh();
   if (adapter.facts.available) {
     // Even on a software adapter, measure a little so the "never WebGPU on SwiftShader" rule stays grounded.
     log(`webgpu (${adapter.choice.reason}): ${webgpuBudgetMs} ms per batch size`);
@@ -84,6 +105,7 @@ try {
         corpus: { sentences: texts.length, meanChars, source: 'seeded sample of the shared WhatsApp fixtures (turns and messages), sorted by length' },
         results,
         bestWasmBatchSize: best?.batchSize ?? null,
+        threads: { default: defaultThreads, speedupOverOneThread: threadSpeedup(results['wasm'], results['wasm-1-thread']) },
       },
       null,
       2,

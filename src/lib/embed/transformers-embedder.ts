@@ -26,8 +26,8 @@ export function localModelPath(): string {
   return `${import.meta.env.BASE_URL}models/transformers/`;
 }
 
-function configure(env: Transformers['env'], source: ModelSource): void {
-  configureTransformers(env, source.kind === 'local' ? { kind: 'local', path: localModelPath() } : source);
+function configure(env: Transformers['env'], source: ModelSource, threads?: number): void {
+  configureTransformers(env, source.kind === 'local' ? { kind: 'local', path: localModelPath() } : source, threads);
 }
 
 function loadError(spec: ModelSpec, source: ModelSource, cause: unknown): AppError {
@@ -46,10 +46,12 @@ export async function createTransformersEmbedder(options: {
   source: ModelSource;
   backend: Backend;
   onProgress?: (progress: ModelLoadProgress) => void;
+  /** ONNX Runtime threads (benchmarks); the default suits the device (threads.ts). */
+  threads?: number;
 }): Promise<Embedder> {
   const { spec, source, backend } = options;
   const transformers = await loadLibrary();
-  configure(transformers.env, source);
+  configure(transformers.env, source, options.threads);
   const extractor = await transformers
     .pipeline('feature-extraction', spec.id, {
       device: backend,

@@ -7,15 +7,20 @@
 import type * as TransformersModule from '@huggingface/transformers';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import { currentThreadContext, ortThreadCount } from './threads';
 
 export type TransformersSource =
   | { kind: 'hub' }
   | { kind: 'custom'; baseUrl: string }
   | { kind: 'local'; path: string };
 
-export function configureTransformers(env: typeof TransformersModule.env, source: TransformersSource): void {
+/** `threads`: ONNX Runtime's thread count (read once, when its wasm starts); default from threads.ts. */
+export function configureTransformers(env: typeof TransformersModule.env, source: TransformersSource, threads?: number): void {
   const wasm = env.backends.onnx.wasm;
-  if (wasm !== undefined) wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
+  if (wasm !== undefined) {
+    wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
+    wasm.numThreads = ortThreadCount(currentThreadContext(), threads);
+  }
   // Its wasm cache re-imports ORT's factory from a blob: URL, which the workers' Content-Security-Policy
   // (script-src 'self') refuses. The service worker precaches both files, so offline use needs no second cache.
   env.useWasmCache = false;
