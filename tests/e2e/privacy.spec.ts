@@ -182,6 +182,8 @@ test('the request recorder sees what dedicated workers and the service worker se
   await page.route('**/__probe-worker.js', (route) =>
     route.fulfill({
       contentType: 'text/javascript',
+      // A worker of a cross-origin isolated page must itself be served with COEP, as the app's are.
+      headers: { 'Cross-Origin-Embedder-Policy': 'require-corp' },
       body: "fetch('/__probe-from-worker', { method: 'POST', body: 'worker body' }).finally(() => postMessage('sent'));",
     }),
   );
