@@ -1,15 +1,58 @@
 // Dutch self-statement rules for the memory extractor (see types.ts for the table's meaning).
 // Dutch puts infinitives and participles last ("ik ben naar Utrecht verhuisd"), so `trailing` strips them.
 
-import { activities, rx, set, words, type LangRules } from './types';
+import { join, kinPhrases, verbForm } from './say';
+import { activities, rx, set, words, type LangRules, type Say } from './types';
 
 const ADV = String.raw`(?:\s+(?:nu|al|sinds\s+\S+|nog\s+steeds|inmiddels))?`;
+
+const KIN = kinPhrases({
+  sister: 'de zus|een zus', brother: 'de broer|een broer', mother: 'de moeder|een moeder', father: 'de vader|een vader',
+  wife: 'de vrouw|een vrouw', husband: 'de man|een man', partner: 'de partner|een partner', son: 'de zoon|een zoon',
+  daughter: 'de dochter|een dochter', 'best friend': 'de beste vriend|een beste vriend', friend: 'een vriend|een vriend',
+  boss: 'de baas|een baas', cousin: 'de neef|een neef', aunt: 'de tante|een tante', uncle: 'de oom|een oom', grandmother: 'de oma|een oma',
+  grandfather: 'de opa|een opa', dog: 'de hond|een hond', cat: 'de kat|een kat', roommate: 'de huisgenoot|een huisgenoot',
+});
+
+const nlSay: Say = {
+  live: (v, c) => join('woont', c.prep, v),
+  moved: (v, c) => (c.verb.includes('verhuis ') || c.verb.endsWith('verhuis') ? join('verhuist', c.prep, v) : join('is verhuisd', c.prep, v)),
+  work: (v, c) => join('werkt', c.prep, v),
+  jobAs: (v) => join('werkt als', v),
+  job: (v) => join('is', v),
+  study: (v) => join('studeert', v),
+  birthday: (v) => join('is jarig op', v),
+  dayMonth: (month, day) => `${day}-${month}`,
+  born: (v, c) => join('is geboren', c.prep, v),
+  love: (v, c) => (c.verb.includes('gek') ? join('is gek op', v) : join('houdt van', v)),
+  like: (v) => join('vindt', v, 'leuk'),
+  dislike: (v) => join('houdt niet van', v),
+  hate: (v) => join('haat', v),
+  cantStand: (v) => join('kan', v, 'niet uitstaan'),
+  favorite: (cat, v, c) => join(c.verb.includes('lievelings') ? `lievelings${cat.toLowerCase()}` : `favoriete ${cat}`, 'is', v),
+  want: (v) => join('wil', v),
+  plan: (v, c) => join(c.verb.includes('mijn') ? 'heeft als plan om' : 'is van plan om', v),
+  going: (v, c) => join(verbForm(c.verb, { ga: 'gaat', vlieg: 'vliegt', rij: 'rijdt' }, 'gaat'), c.prep, v),
+  went: (v, c) => (/\bwas\b/u.test(c.verb) ? join('was', c.prep, v) : join('is', c.prep, v, 'geweest')),
+  event: (v) => join('heeft', v),
+  date: (span, iso) =>
+    span === 'day' ? `op ${iso}` : span === 'week' ? `in de week van ${iso}` : span === 'weekend' ? `in het weekend van ${iso}` : `in ${iso.slice(0, 7)}`,
+  often: (v) => join('noemt vaak', v),
+  named: (name, rel, c) => `${name} is ${KIN(rel).def} van ${c.person}`,
+  unnamed: (rel) => join('heeft', KIN(rel).indef),
+};
 
 /** Built on first use: a worker that never extracts memories in nl pays nothing for its regexes. */
 export function nlRules(): LangRules {
   return {
   tag: 'nl',
+  say: nlSay,
+  firstPerson: words(['mijn', 'me', 'mij', 'ik', 'mezelf']),
+  temporary: words(['deze\\s+week', 'deze\\s+maand', 'vandaag', 'vanavond', 'voorlopig', 'tijdelijk', 'even', 'een\\s+paar\\s+(?:dagen|weken)', 'tot\\s+\\p{L}+']),
+  namedAs: rx(String.raw`\s+heet(?=\s)`),
+  negationLast: words(['niet']),
   triggers: [
+    { kind: 'dislike', re: rx(String.raw`\bik\s+hou(?:d)?\s+niet\s+(?:zo\s+)?(?:veel\s+)?van\s+`) },
     { kind: 'live', re: rx(String.raw`\bik\s+woon${ADV}\s+in\s+`) },
     { kind: 'moved', re: rx(String.raw`\bik\s+ben\s+(?:net\s+|nu\s+)?(?:verhuisd|verhuist)\s+naar\s+`) },
     { kind: 'moved', re: rx(String.raw`\bik\s+verhuis\s+(?:\S+\s+)?naar\s+`) },
@@ -65,7 +108,7 @@ export function nlRules(): LangRules {
   negationBefore: rx(String.raw`\b(?:niet|nooit|geen)\s+(?:\S+\s+)?$`),
   negationAfter: words(['niet', 'nooit', 'geen', 'meer']),
   boundary: words(['en', 'maar', 'omdat', 'want', 'als', 'of', 'dus', 'toen', 'wanneer', 'nu', 'ook', 'haha\\p{L}*', 'lol', 'sinds']),
-  stopObject: words(['je', 'jij', 'jou', 'u', 'jullie', 'het', 'dat', 'dit', 'die', 'deze', 'hoe', 'wanneer', 'wat', 'waarom', 'waar', 'wie', 'jouw', 'hem', 'haar', 'hun', 'ons', 'me', 'mij', 'huis']),
+  stopObject: words(['nacht', "'s\\s+nachts", 'nachts', 'thuis', 'vanuit\\s+huis', 'je', 'jij', 'jou', 'u', 'jullie', 'het', 'dat', 'dit', 'die', 'deze', 'hoe', 'wanneer', 'wat', 'waarom', 'waar', 'wie', 'jouw', 'hem', 'haar', 'hun', 'ons', 'me', 'mij', 'huis']),
   secondPerson: words(['je', 'jij', 'jou', 'jouw', 'u', 'uw', 'jullie']),
   leading: rx(String.raw`^(?:(?:de|het|een|heel|echt|zo|erg|super)\s+|'t\s+)+`),
   trailing: rx(
