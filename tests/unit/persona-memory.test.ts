@@ -506,3 +506,74 @@ describe('which rule languages run', () => {
     expect(memoryLanguages([msg('ok'), msg('lol')], 'Sam')).toHaveLength(8);
   });
 });
+
+describe('memories that are true (regressions)', () => {
+  it('"I work at night this week" is no employer and supersedes nothing', () => {
+    const items = extractMemories([msg('I work at Google', '2023-01-01T10:00:00'), msg('ugh I work at night this week', '2023-05-01T10:00:00')], 'Sam', {
+      languages: ['en'],
+    });
+    expect(items.map((i) => [i.text, i.supersededBy])).toEqual([['Works at Google', undefined]]);
+    // A lasting fact said for now only is no fact; a time or home is no workplace.
+    expect(texts(one('en', 'I live in a hotel this week'))).toEqual([]);
+    expect(texts(one('en', 'I work from home'))).toEqual([]);
+  });
+
+  it('supersedes only by a confident value of the same slot', () => {
+    const items = extractMemories([msg('I live in Berlin', '2023-01-01T10:00:00'), msg('i live in town now', '2023-05-01T10:00:00')], 'Sam', {
+      languages: ['en'],
+    });
+    expect(items.find((i) => i.text === 'Lives in Berlin')?.supersededBy).toBeUndefined();
+    // Another slot never supersedes: a job is no employer.
+    const jobs = extractMemories([msg('I work at Google', '2023-01-01T10:00:00'), msg("I'm a nurse", '2023-05-01T10:00:00')], 'Sam', { languages: ['en'] });
+    expect(jobs.every((i) => i.supersededBy === undefined)).toBe(true);
+  });
+
+  it('turns a negated like into a dislike, in every language, and a newer dislike supersedes the like', () => {
+    const cases: [string, string, string][] = [
+      ['en', "I don't like sushi", "Doesn't like sushi"],
+      ['de', 'Ich mag keine Tomaten', 'Mag Tomaten nicht'],
+      ['es', 'No me gusta el café', 'A Sam no le gusta el café'],
+      ['fr', "Je n'aime pas le café", "N'aime pas le café"],
+      ['it', 'Non mi piace il caffè', 'A Sam non piace il caffè'],
+      ['pt', 'Não gosto de café', 'Não gosta de café'],
+      ['nl', 'Ik hou niet van kaas', 'Houdt niet van kaas'],
+      ['ru', 'Я не люблю чай', 'Не любит чай'],
+    ];
+    for (const [lang, text, expected] of cases) {
+      const [item, ...rest] = one(lang, text);
+      expect([item?.text, item?.type, item?.slot], text).toEqual([expected, 'preference', 'dislikes']);
+      expect(rest).toEqual([]);
+    }
+    const items = extractMemories([msg('I love sushi', '2023-01-01T10:00:00'), msg("I don't like sushi anymore", '2023-05-01T10:00:00')], 'Sam', { languages: ['en'] });
+    expect(items.find((i) => i.text === 'Loves sushi')?.supersededBy).toBe(items.find((i) => i.text === "Doesn't like sushi")?.id);
+  });
+
+  it('keeps relatives’ names given with "is called"', () => {
+    expect(texts(one('de', 'meine Schwester heißt Anna'))).toEqual(['Anna ist die Schwester von Sam']);
+    expect(texts(one('en', "my sister's name is Anna"))).toEqual(["Anna is Sam's sister"]);
+    expect(texts(one('es', 'Mi hermana se llama Lucía'))).toEqual(['Lucía es la hermana de Sam']);
+    expect(texts(one('ru', 'Мою сестру зовут Аня'))).toEqual(['Аня — сестра']);
+  });
+
+  it('keeps a Russian object in the case its preposition governs, inside a Russian statement', () => {
+    expect(texts(one('ru', 'Я живу в Москве'))).toEqual(['Живёт в Москве']);
+    expect(texts(one('ru', 'Я переехала в Москву'))).toEqual(['Переехала в Москву']);
+    // "в Москве" and "в Москву" are one city: a move there supersedes nothing.
+    const items = extractMemories([msg('Я живу в Москве', '2023-01-01T10:00:00'), msg('Я переехала в Москву', '2023-05-01T10:00:00')], 'Sam', { languages: ['ru'] });
+    expect(items.every((i) => i.supersededBy === undefined)).toBe(true);
+  });
+
+  it('never lets the first person leak into a statement', () => {
+    expect(texts(one('en', 'I love my wife'))).toEqual(['Has a wife']);
+    expect(texts(one('de', 'Ich liebe meine Frau'))).toEqual(['Hat eine Frau']);
+    expect(texts(one('it', 'Voglio svegliarmi presto domani'))).toEqual([]);
+    expect(texts(one('ru', 'Я люблю свою жену'))).toEqual(['Есть жена']);
+  });
+
+  it('keeps the person’s own words as the quote beside the statement', () => {
+    const [item] = one('de', 'Also ich bin Lehrerin, schon seit Jahren.');
+    expect(item?.text).toBe('Ist Lehrerin');
+    expect(item?.quote).toBe('Also ich bin Lehrerin, schon seit Jahren.');
+    expect([item?.slot, item?.value]).toEqual(['job', 'Lehrerin']);
+  });
+});

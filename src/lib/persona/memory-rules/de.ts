@@ -51,7 +51,7 @@ export function deRules(): LangRules {
   firstPerson: words(['mein', 'meine', 'meinen', 'meinem', 'meiner', 'meines', 'mich', 'mir', 'ich']),
   temporary: words(['diese\\s+woche', 'diesen\\s+monat', 'heute', 'heute\\s+abend', 'vorübergehend', 'übers\\s+wochenende', 'für\\s+ein\\s+paar\\s+(?:tage|wochen)', 'bis\\s+\\p{L}+']),
   namedAs: rx(String.raw`\s+(?:heißt|heisst)(?=\s)`),
-  negationLast: words(['nicht', 'gar\\s+nicht', 'überhaupt\\s+nicht']),
+  negationLast: words(['überhaupt\\s+nicht', 'gar\\s+nicht', 'nicht']),
   triggers: [
     { kind: 'dislike', re: rx(String.raw`\bich\s+mag\s+(?:kein|keine|keinen)\s+`) },
     { kind: 'dislike', re: rx(String.raw`\bich\s+(?:liebe|mag)\s+(?:überhaupt\s+|gar\s+)?(?:kein|keine|keinen)\s+`) },
@@ -75,12 +75,12 @@ export function deRules(): LangRules {
     { kind: 'want', re: rx(String.raw`\bich\s+(?:will|möchte|moechte)\s+(?:unbedingt\s+|gerne?\s+)?`) },
     { kind: 'plan', re: rx(String.raw`\bich\s+(?:plane|hab(?:e)?\s+vor)\s*,?\s+`) },
     { kind: 'plan', re: rx(String.raw`\bmein\s+(?:ziel|traum|plan)\s+ist\s+(?:es\s+)?,?\s*`) },
-    { kind: 'going', re: rx(String.raw`\bich\s+(?:gehe|fahre|fliege|reise)\s+(?:\S+\s+)?(?:nach|zum|zur|ins)\s+`) },
+    { kind: 'going', re: rx(String.raw`\bich\s+(?:gehe|fahre|fliege|reise)\s+(?:\S+\s+){0,2}?(?:nach|zum|zur|ins)\s+`) },
     { kind: 'going', re: rx(String.raw`\b(?:gehe|fahre|fliege|reise)\s+ich\s+(?:\S+\s+)?(?:nach|zum|zur|ins)\s+`) },
     { kind: 'went', re: rx(String.raw`\bich\s+war\s+(?:\S+\s+)?in\s+`) },
     { kind: 'went', re: rx(String.raw`\bwar\s+ich\s+(?:\S+\s+)?in\s+`) },
     { kind: 'went', re: rx(String.raw`\bich\s+bin\s+(?:\S+\s+)?nach\s+(?=[^.!?]{1,40}\s+(?:gefahren|geflogen|gegangen|gereist)\b)`) },
-    { kind: 'event', re: rx(String.raw`\b(?:ich\s+hab(?:e)?|hab(?:e)?\s+ich)\s+(?:\S+\s+)?(?=(?:ein|eine|einen|meine|meinen)\s)`) },
+    { kind: 'event', re: rx(String.raw`\b(?:ich\s+hab(?:e)?|hab(?:e)?\s+ich)\s+(?:\S+\s+){0,2}?(?=(?:ein|eine|einen|meine|meinen)\s)`) },
   ],
   kin: [
     ['sister', 'schwester'],
@@ -116,7 +116,7 @@ export function deRules(): LangRules {
   secondPerson: words(['du', 'dich', 'dir', 'dein', 'deine', 'deinen', 'deinem', 'deiner', 'euch', 'euer', 'eure']),
   leading: rx(String.raw`^(?:(?:der|die|das|den|dem|des|ein|eine|einen|einem|sehr|so|total|echt|wirklich)\s+)+`),
   trailing: rx(
-    String.raw`(?:\s+(?:so\s+sehr|sehr|total|echt|jetzt|auch|gern|gerne|(?:um)?gezogen|geboren|gefahren|geflogen|gegangen|gereist|nicht\s+leiden|nicht\s+ausstehen|lol|haha\p{L}*))+$`,
+    String.raw`(?:\s+(?:so\s+sehr|sehr|total|echt|jetzt|auch|gern|gerne|(?:um)?gezogen|geboren|gefahren|geflogen|gegangen|gereist|nicht\s+leiden|nicht\s+ausstehen|überhaupt|gar|lol|haha\p{L}*))+$`,
   ),
   infinitive: rx(String.raw`\p{L}(?:en|ern|eln)$`),
   jobs: set(

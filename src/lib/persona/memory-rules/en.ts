@@ -67,6 +67,7 @@ export function enRules(): LangRules {
     { kind: 'love', re: rx(String.raw`\bi${ADV}(?:\s+(?:absolutely|totally|so))?\s+(?:love|adore)\s+`) },
     { kind: 'love', re: rx(String.raw`${IM}\s+(?:so\s+|really\s+)?(?:obsessed\s+with|in\s+love\s+with|a\s+(?:big\s+|huge\s+)?fan\s+of)\s+`) },
     { kind: 'like', re: rx(String.raw`\bi${ADV}(?:\s+(?:kinda|quite))?\s+(?:like|enjoy)\s+`) },
+    { kind: 'like', re: rx(String.raw`${IM}\s+(?:really\s+|so\s+|totally\s+)?into\s+`) },
     { kind: 'hate', re: rx(String.raw`\bi${ADV}(?:\s+(?:absolutely|totally|so))?\s+(?:hate|detest|loathe)\s+`) },
     { kind: 'cantStand', re: rx(String.raw`\bi\s+(?:can't|cannot|can\s+not|cant)\s+stand\s+`) },
     { kind: 'favorite', re: rx(String.raw`\bmy\s+(?:favou?rite|fave?)\s+(?<cat>[\p{L}' ]{2,30}?)\s+(?:is|are)\s+`) },
@@ -116,7 +117,7 @@ export function enRules(): LangRules {
   boundary: words([
     'and', 'but', 'because', 'cause', 'cuz', 'bc', 'so', 'when', 'while', 'since', 'though', 'although', 'or',
     'if', 'then', 'lol', 'lmao', 'haha', 'now', 'anymore', 'too', 'right now', 'these days', 'atm', 'for now',
-    'with you', 'tbh', 'honestly', 'which', 'where', 'who', 'that', 'as well',
+    'with you', 'tbh', 'honestly', 'which', 'where', 'who', 'that', 'as well', 'someday', 'one day', 'at',
   ]),
   stopObject: words([
     'you', 'u', 'ya', 'ye', 'yall', "y'all", 'it', 'that', 'this', 'these', 'those', 'them', 'him', 'her', 'us',

@@ -73,6 +73,7 @@ export function esRules(): LangRules {
     { kind: 'love', re: rx(String.raw`\bme\s+encanta(?:n)?\s+`) },
     { kind: 'love', re: rx(String.raw`\b${CLITIC}(?:amo|adoro)\s+`) },
     { kind: 'like', re: rx(String.raw`\bme\s+gusta(?:n)?(?:\s+(?:mucho|muchísimo))?\s+`) },
+    { kind: 'love', re: rx(String.raw`\b(?:yo\s+)?soy\s+(?:muy\s+|super\s+)?fan\s+(?:de\s+la|de|del)\s+`) },
     { kind: 'hate', re: rx(String.raw`\b${CLITIC}(?:odio|detesto)\s+`) },
     { kind: 'cantStand', re: rx(String.raw`\bno\s+(?:soporto|aguanto)\s+`) },
     { kind: 'favorite', re: rx(String.raw`\bmis?\s+(?<cat>\p{L}{3,20})\s+favorit[oa]s?\s+(?:es|son)\s+`) },

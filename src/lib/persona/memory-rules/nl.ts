@@ -64,7 +64,7 @@ export function nlRules(): LangRules {
     { kind: 'birthday', re: rx(String.raw`\bik\s+ben\s+(?:\S+\s+)?jarig\b`) },
     { kind: 'born', re: rx(String.raw`\bik\s+ben\s+geboren\s+(?:in|op)\s+`) },
     { kind: 'love', re: rx(String.raw`\bik\s+hou(?:d)?\s+(?:echt\s+|zo\s+)?(?:veel\s+)?van\s+`) },
-    { kind: 'love', re: rx(String.raw`\bik\s+ben\s+(?:echt\s+|zo\s+)?gek\s+op\s+`) },
+    { kind: 'love', re: rx(String.raw`\bik\s+ben\s+(?:echt\s+|zo\s+|heel\s+)?(?:gek|dol)\s+op\s+`) },
     { kind: 'like', re: rx(String.raw`\bik\s+vind\s+(?=[^.!?]{1,40}\s+(?:leuk|lekker|mooi|fijn)\b)`) },
     { kind: 'hate', re: rx(String.raw`\bik\s+haat\s+`) },
     { kind: 'cantStand', re: rx(String.raw`\bik\s+kan\s+(?=[^.!?]{1,40}\s+niet\s+uitstaan\b)`) },

@@ -108,7 +108,7 @@ export function ptRules(): LangRules {
   negationBefore: rx(String.raw`\b(?:não|nao|nunca|jamais|nem)\s+(?:\S+\s+)?$`),
   negationAfter: words(['mais', 'nada']),
   nounBefore: rx(String.raw`\b(?:o|a|um|uma|meu|minha|teu|tua|seu|sua|do|da|no|na|ao|pelo|pela|está|estou|tá|tô|sou|é|esse|este|te|você|vc)\s+$`),
-  boundary: words(['e', 'mas', 'porque', 'porquê', 'pq', 'que', 'quando', 'se', 'ou', 'então', 'entao', 'também', 'tambem', 'agora', 'kkk\\p{L}*', 'haha\\p{L}*', 'rs\\p{L}*', 'com\\s+você', 'contigo', 'desde']),
+  boundary: words(['há', 'desde', 'e', 'mas', 'porque', 'porquê', 'pq', 'que', 'quando', 'se', 'ou', 'então', 'entao', 'também', 'tambem', 'agora', 'kkk\\p{L}*', 'haha\\p{L}*', 'rs\\p{L}*', 'com\\s+você', 'contigo', 'desde']),
   stopObject: words(['noite', 'de\\s+noite', 'à\\s+noite', 'turno', 'te', 'você', 'voce', 'vc', 'vocês', 'isso', 'isto', 'aquilo', 'esse', 'essa', 'este', 'esta', 'como', 'quando', 'que', 'onde', 'porque', 'teu', 'tua', 'seu', 'sua', 'ele', 'ela', 'casa', 'muito', 'demais', 'nada', 'tudo']),
   secondPerson: words(['te', 'você', 'voce', 'vc', 'vocês', 'voces', 'tu', 'teu', 'tua', 'contigo', 'seu', 'sua']),
   leading: rx(String.raw`^(?:(?:o|a|os|as|um|uma|muito|demais|bastante|tanto)\s+)+`),
