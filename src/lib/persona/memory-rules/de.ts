@@ -4,7 +4,8 @@
 import { join, kinPhrases, verbForm } from './say';
 import { activities, rx, set, words, type LangRules, type Say } from './types';
 
-const ADV = String.raw`(?:\s+(?:jetzt|gerade|noch|immer\s+noch|schon|seit\s+\S+|mittlerweile|inzwischen))?`;
+// A duration may stand between the verb and its object: "ich wohne seit drei Jahren in".
+const ADV = String.raw`(?:\s+(?:jetzt|gerade|noch|immer\s+noch|schon|seit\s+(?:\S+\s+)?\S+|mittlerweile|inzwischen))?`;
 
 const KIN = kinPhrases({
   sister: 'die Schwester|eine Schwester', brother: 'der Bruder|einen Bruder', mother: 'die Mutter|eine Mutter',
@@ -116,7 +117,7 @@ export function deRules(): LangRules {
   secondPerson: words(['du', 'dich', 'dir', 'dein', 'deine', 'deinen', 'deinem', 'deiner', 'euch', 'euer', 'eure']),
   leading: rx(String.raw`^(?:(?:der|die|das|den|dem|des|ein|eine|einen|einem|sehr|so|total|echt|wirklich)\s+)+`),
   trailing: rx(
-    String.raw`(?:\s+(?:so\s+sehr|sehr|total|echt|jetzt|auch|gern|gerne|(?:um)?gezogen|geboren|gefahren|geflogen|gegangen|gereist|nicht\s+leiden|nicht\s+ausstehen|überhaupt|gar|lol|haha\p{L}*))+$`,
+    String.raw`(?:\s+(?:so\s+sehr|sehr|total|echt|jetzt|auch|gern|gerne|(?:um)?gezogen|geboren|gefahren|geflogen|gegangen|gereist|nicht\s+leiden|nicht\s+ausstehen|überhaupt|gar|mehr|lol|haha\p{L}*))+$`,
   ),
   infinitive: rx(String.raw`\p{L}(?:en|ern|eln)$`),
   jobs: set(

@@ -4,7 +4,8 @@
 import { join, kinPhrases, verbForm } from './say';
 import { activities, rx, set, words, type LangRules, type Say } from './types';
 
-const ADV = String.raw`(?:\s+(?:nu|al|sinds\s+\S+|nog\s+steeds|inmiddels))?`;
+// A duration may stand between the verb and its object: "ik woon al vijf jaar in".
+const ADV = String.raw`(?:\s+(?:nu|al\s+(?:\S+\s+)?(?:jaar|jaren|maanden|weken)|al|sinds\s+\S+|nog\s+steeds|inmiddels))?`;
 
 const KIN = kinPhrases({
   sister: 'de zus|een zus', brother: 'de broer|een broer', mother: 'de moeder|een moeder', father: 'de vader|een vader',
@@ -73,6 +74,8 @@ export function nlRules(): LangRules {
     { kind: 'plan', re: rx(String.raw`\bik\s+ben\s+van\s+plan\s+(?:om\s+)?`) },
     { kind: 'plan', re: rx(String.raw`\bmijn\s+(?:doel|droom|plan)\s+is\s+(?:om\s+)?`) },
     { kind: 'going', re: rx(String.raw`\bik\s+(?:ga|vlieg|rij)\s+(?:\S+\s+)?naar\s+`) },
+    // Inverted order after a fronted word ("Zaterdag ga ik naar Gent").
+    { kind: 'going', re: rx(String.raw`\b(?:ga|vlieg|rij)\s+ik\s+(?:\S+\s+)?naar\s+`) },
     { kind: 'going', re: rx(String.raw`\bik\s+ga\s+(?!(?:\S+\s+)?naar\b)(?=[^.!?,]{0,40}\p{L}en\b)`) },
     { kind: 'went', re: rx(String.raw`\bik\s+was\s+(?:\S+\s+)?in\s+`) },
     { kind: 'went', re: rx(String.raw`\bik\s+ben\s+(?:\S+\s+)?naar\s+(?=[^.!?]{1,40}\s+(?:geweest|gegaan|gevlogen|gereden)\b)`) },

@@ -65,7 +65,8 @@ export function ruRules(): LangRules {
     { kind: 'birthday', re: rx(String.raw`\bмой\s+(?:день\s+рождения|др)\s*(?:[-–—]\s*)?(?:будет\s+)?`) },
     { kind: 'birthday', re: rx(String.raw`\bу\s+меня\s+(?:\S+\s+)?(?:день\s+рождения|др)\b`) },
     { kind: 'born', re: rx(String.raw`\b(?:я\s+)?родил(?:ся|ась)\s+(?:в|во)\s+`) },
-    { kind: 'love', re: rx(String.raw`\bя\s+(?:очень\s+|просто\s+)?(?:люблю|обожаю)\s+`) },
+    // "люблю", "обожаю" are first person by their form: the pronoun is often left out ("Обожаю мороженое").
+    { kind: 'love', re: rx(String.raw`\b(?:я\s+)?(?:очень\s+|просто\s+)?(?:люблю|обожаю)\s+`) },
     { kind: 'like', re: rx(String.raw`\bмне\s+(?:очень\s+)?(?:нравится|нравятся)\s+`) },
     { kind: 'hate', re: rx(String.raw`\bя\s+ненавижу\s+`) },
     { kind: 'cantStand', re: rx(String.raw`\b(?:я\s+)?терпеть\s+не\s+могу\s+`) },
