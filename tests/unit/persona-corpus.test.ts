@@ -98,9 +98,14 @@ describe('the Italian 1.1 MB export (ROOT and CONTACT, 18.7k messages)', async (
       expect(item.confidence).toBeLessThanOrEqual(0.97);
     }
     const texts = items.map((i) => i.text);
-    expect(texts).toContain('Has a mother');
-    expect(texts).toContain('Often mentions Napoli');
-    expect(texts).toContain('Often mentions palestra');
+    // Italian statements from Italian rules: no English template around Italian words.
+    expect(texts).toContain('Ha una madre');
+    expect(texts).toContain('Parla spesso di Napoli');
+    expect(texts).toContain('Parla spesso di palestra');
+    // A statement's quote is the person's own words, from one of its source messages.
+    for (const item of items) {
+      if (item.quote !== undefined) expect(item.sourceMessageIds.some((id) => byId.get(id)?.text.replace(/[’‘]/gu, "'").includes(item.quote ?? '?'))).toBe(true);
+    }
     expect(new Set(items.map((i) => i.id)).size).toBe(items.length);
   });
 });

@@ -27,223 +27,241 @@ interface LangCases {
 const CASES: Record<string, LangCases> = {
   en: {
     positive: [
-      ['I live in Berlin', 'Lives in Berlin'],
-      ["I'm living in New York now", 'Lives in New York'],
-      ['I moved to Lisbon last year', 'Moved to Lisbon'],
-      ['I work at Google', 'Works at Google'],
-      ['I work as a nurse', 'Works as a nurse'],
-      ["I'm a software engineer", 'Works as a software engineer'],
-      ['I study medicine', 'Studies medicine'],
-      ['my birthday is on March 3', 'Birthday is on March 3'],
-      ['my birthday is tomorrow', 'Birthday is on May 5'],
-      ['I was born in 1990', 'Was born in 1990'],
-      ['I love sushi', 'Loves sushi'],
-      ['I really like hiking', 'Likes hiking'],
-      ['I hate mornings', 'Hates mornings'],
+      ["I live in Berlin", "Lives in Berlin"],
+      ["I'm living in New York now", "Lives in New York"],
+      ["I moved to Lisbon last year", "Moved to Lisbon"],
+      ["I work at Google", "Works at Google"],
+      ["I work as a nurse", "Works as a nurse"],
+      ["I'm a software engineer", "Works as a software engineer"],
+      ["I study medicine", "Studies medicine"],
+      ["my birthday is on March 3", "Birthday is on March 3"],
+      ["my birthday is tomorrow", "Birthday is on May 5"],
+      ["I was born in 1990", "Was born in 1990"],
+      ["I love sushi", "Loves sushi"],
+      ["I really like hiking", "Likes hiking"],
+      ["I hate mornings", "Hates mornings"],
       ["I can't stand loud music", "Can't stand loud music"],
-      ['my favorite band is Radiohead', 'Favorite band is Radiohead'],
-      ['my sister Anna is visiting', "Anna is Sam's sister"],
-      ['my dog Rex hates the rain', "Rex is Sam's dog"],
-      ['my brother is so annoying', 'Has a brother'],
-      ['I want to learn Japanese', 'Wants to learn Japanese'],
-      ["I'm planning to run a marathon", 'Plans to run a marathon'],
-      ["I'm going to Paris tomorrow", 'Going to Paris on 2023-05-05'],
-      ['I have a job interview on Monday', 'Has a job interview on 2023-05-08'],
-      ['I went to the dentist yesterday', 'Went to the dentist on 2023-05-03'],
-      ["I'm flying to Tokyo next week", 'Going to Tokyo the week of 2023-05-08'],
-      ['I live in Rome, and you?', 'Lives in Rome'],
-      ['i live in berlin lol', 'Lives in berlin'],
+      ["my favorite band is Radiohead", "Favorite band is Radiohead"],
+      ["my sister Anna is visiting", "Anna is Sam's sister"],
+      ["my dog Rex hates the rain", "Rex is Sam's dog"],
+      ["my brother is so annoying", "Has a brother"],
+      ["I want to learn Japanese", "Wants to learn Japanese"],
+      ["I'm planning to run a marathon", "Plans to run a marathon"],
+      ["I'm going to Paris tomorrow", "Going to Paris on 2023-05-05"],
+      ["I have a job interview on Monday", "Has a job interview on 2023-05-08"],
+      ["I went to the dentist yesterday", "Went to the dentist on 2023-05-03"],
+      ["I'm flying to Tokyo next week", "Going to Tokyo the week of 2023-05-08"],
+      ["I live in Rome, and you?", "Lives in Rome"],
+      ["i live in berlin lol", "Lives in berlin"],
+      ["I don't like cats", "Doesn't like cats"],
+      ["I never liked jazz", "Doesn't like jazz"],
     ],
     negative: [
-      'do you live in Berlin?',
-      'Where do you work?',
-      'If I lived in Paris I would be happy',
-      'if I moved to Paris I would be happy',
-      'I love you',
-      'I love it when you do that',
-      'I love your hair',
-      "I don't like cats",
-      'I never liked jazz',
-      'She said I live in London',
-      'he told me "I work at Google"',
+      "do you live in Berlin?",
+      "Where do you work?",
+      "If I lived in Paris I would be happy",
+      "if I moved to Paris I would be happy",
+      "I love you",
+      "I love it when you do that",
+      "I love your hair",
+      "She said I live in London",
+      "he told me \"I work at Google\"",
       "I'm a bit tired",
-      'I want to sleep',
+      "I want to sleep",
       "I'm going to call you",
-      'my friend is coming over',
-      'I wish I lived in Spain',
+      "my friend is coming over",
+      "I wish I lived in Spain",
       "maybe I'll move to Berlin",
-      'my birthday party is on Saturday',
+      "my birthday party is on Saturday",
     ],
   },
   it: {
     positive: [
-      ['Vivo a Roma', 'Lives in Roma'],
-      ['Abito in Germania da due anni', 'Lives in Germania'],
-      ['Mi sono trasferito a Torino', 'Moved to Torino'],
-      ['Lavoro in ospedale', 'Works at ospedale'],
-      ['Faccio il medico', 'Works as medico'],
-      ['Sono un insegnante', 'Works as insegnante'],
-      ['Studio medicina', 'Studies medicina'],
-      ['Oggi è il mio compleanno!', 'Birthday is on May 4'],
-      ['Sono nato a Napoli', 'Was born in Napoli'],
-      ['Adoro la pizza', 'Loves pizza'],
-      ['Mi piace molto il calcio', 'Likes calcio'],
-      ['Odio il traffico', 'Hates traffico'],
-      ['Non sopporto il caldo', "Can't stand caldo"],
-      ['Voglio imparare il giapponese', 'Wants to imparare il giapponese'],
-      ['Domani vado a Milano', 'Going to Milano on 2023-05-05'],
-      ['Domani ho un esame', 'Has un esame on 2023-05-05'],
-      ['Mia sorella Giulia arriva stasera', "Giulia is Sam's sister"],
-      ['Il mio cane Fido dorme', "Fido is Sam's dog"],
-      ['Sono stato a Firenze ieri', 'Went to Firenze on 2023-05-03'],
+      ["Vivo a Roma", "Vive a Roma"],
+      ["Abito in Germania da due anni", "Vive in Germania"],
+      ["Mi sono trasferito a Torino", "Si è trasferito a Torino"],
+      ["Lavoro in ospedale", "Lavora in ospedale"],
+      ["Faccio il medico", "È medico"],
+      ["Sono un insegnante", "È insegnante"],
+      ["Studio medicina", "Studia medicina"],
+      ["Oggi è il mio compleanno!", "Il suo compleanno è il 4/5"],
+      ["Sono nato a Napoli", "È nato a Napoli"],
+      ["Adoro la pizza", "Adora la pizza"],
+      ["Mi piace molto il calcio", "A Sam piace il calcio"],
+      ["Odio il traffico", "Odia il traffico"],
+      ["Non sopporto il caldo", "Non sopporta il caldo"],
+      ["Voglio imparare il giapponese", "Vuole imparare il giapponese"],
+      ["Domani vado a Milano", "Va a Milano il 2023-05-05"],
+      ["Domani ho un esame", "Ha un esame il 2023-05-05"],
+      ["Mia sorella Giulia arriva stasera", "Giulia è la sorella di Sam"],
+      ["Il mio cane Fido dorme", "Fido è il cane di Sam"],
+      ["Sono stato a Firenze ieri", "È stato a Firenze il 2023-05-03"],
+      ["Non mi piace il caffè", "A Sam non piace il caffè"],
     ],
     negative: [
-      'Vivi a Roma?',
-      'Se vivo a Parigi sarò felice',
-      'Ti amo',
-      'Io ti amo tanto',
-      'Non mi piace il caffè',
-      'Il lavoro in ufficio è noioso',
-      'Sono vivo a malapena',
-      'Voglio vederti',
-      'Ti voglio bene',
-      'Mi piace stare con te',
-      'Ha detto che vivo a Milano',
-      'Sono andato dal dottore',
-      'Ho un sacco di lavoro da fare',
+      "Vivi a Roma?",
+      "Se vivo a Parigi sarò felice",
+      "Ti amo",
+      "Io ti amo tanto",
+      "Il lavoro in ufficio è noioso",
+      "Sono vivo a malapena",
+      "Voglio vederti",
+      "Ti voglio bene",
+      "Mi piace stare con te",
+      "Ha detto che vivo a Milano",
+      "Sono andato dal dottore",
+      "Ho un sacco di lavoro da fare",
     ],
   },
   de: {
     positive: [
-      ['Ich wohne in Hamburg', 'Lives in Hamburg'],
-      ['Ich bin nach München gezogen', 'Moved to München'],
-      ['Ich arbeite bei Siemens', 'Works at Siemens'],
-      ['Ich bin Lehrerin', 'Works as Lehrerin'],
-      ['Ich studiere Informatik', 'Studies Informatik'],
-      ['Ich habe morgen Geburtstag', 'Birthday is on May 5'],
-      ['Ich liebe Sushi', 'Loves Sushi'],
-      ['Ich mag Hunde', 'Likes Hunde'],
-      ['Ich hasse Regen', 'Hates Regen'],
-      ['Ich kann Lärm nicht ausstehen', "Can't stand Lärm"],
-      ['Morgen fahre ich nach Wien', 'Going to Wien on 2023-05-05'],
-      ['Meine Schwester Lena kommt heute', "Lena is Sam's sister"],
-      ['Ich will nach Japan reisen', 'Wants to nach Japan reisen'],
+      ["Ich wohne in Hamburg", "Wohnt in Hamburg"],
+      ["Ich bin nach München gezogen", "Ist nach München gezogen"],
+      ["Ich arbeite bei Siemens", "Arbeitet bei Siemens"],
+      ["Ich bin Lehrerin", "Ist Lehrerin"],
+      ["Ich studiere Informatik", "Studiert Informatik"],
+      ["Ich habe morgen Geburtstag", "Hat am 5.5. Geburtstag"],
+      ["Ich liebe Sushi", "Liebt Sushi"],
+      ["Ich mag Hunde", "Mag Hunde"],
+      ["Ich hasse Regen", "Hasst Regen"],
+      ["Ich kann Lärm nicht ausstehen", "Kann Lärm nicht ausstehen"],
+      ["Morgen fahre ich nach Wien", "Fährt nach Wien am 2023-05-05"],
+      ["Meine Schwester Lena kommt heute", "Lena ist die Schwester von Sam"],
+      ["Ich will nach Japan reisen", "Will nach Japan reisen"],
+      ["Ich mag keine Katzen", "Mag Katzen nicht"],
     ],
     negative: [
-      'Wohnst du in Berlin?',
-      'Ich liebe dich',
-      'Ich mag keine Katzen',
-      'Wenn ich in Paris wohnen würde, wäre ich froh',
-      'Er sagt, ich wohne in Köln',
-      'Ich bin müde',
-      'Ich wohne nicht mehr in Bonn',
-      'Guten Morgen, ich bin wach',
+      "Wohnst du in Berlin?",
+      "Ich liebe dich",
+      "Wenn ich in Paris wohnen würde, wäre ich froh",
+      "Er sagt, ich wohne in Köln",
+      "Ich bin müde",
+      "Ich wohne nicht mehr in Bonn",
+      "Guten Morgen, ich bin wach",
     ],
   },
   es: {
     positive: [
-      ['Vivo en Madrid', 'Lives in Madrid'],
-      ['Si, vivo en Sevilla', 'Lives in Sevilla'],
-      ['Me mudé a Valencia', 'Moved to Valencia'],
-      ['Trabajo en Telefónica', 'Works at Telefónica'],
-      ['Soy médica', 'Works as médica'],
-      ['Estudio derecho', 'Studies derecho'],
-      ['Me encanta el chocolate', 'Loves chocolate'],
-      ['Me gusta el fútbol', 'Likes fútbol'],
-      ['Odio el tráfico', 'Hates tráfico'],
-      ['No soporto el ruido', "Can't stand ruido"],
-      ['Quiero aprender alemán', 'Wants to aprender alemán'],
-      ['Mañana voy a Barcelona', 'Going to Barcelona on 2023-05-05'],
-      ['Pasado mañana tengo una entrevista', 'Has una entrevista on 2023-05-06'],
-      ['Mi hermana Lucía es genial', "Lucía is Sam's sister"],
-      // "esta mañana" is this morning (today), unlike a bare "mañana" (tomorrow).
-      ['Esta mañana fui al médico', 'Went to médico on 2023-05-04'],
+      ["Vivo en Madrid", "Vive en Madrid"],
+      ["Si, vivo en Sevilla", "Vive en Sevilla"],
+      ["Me mudé a Valencia", "Se muda a Valencia"],
+      ["Trabajo en Telefónica", "Trabaja en Telefónica"],
+      ["Soy médica", "Es médica"],
+      ["Estudio derecho", "Estudia derecho"],
+      ["Me encanta el chocolate", "A Sam le encanta el chocolate"],
+      ["Me gusta el fútbol", "A Sam le gusta el fútbol"],
+      ["Odio el tráfico", "Odia el tráfico"],
+      ["No soporto el ruido", "No soporta el ruido"],
+      ["Quiero aprender alemán", "Quiere aprender alemán"],
+      ["Mañana voy a Barcelona", "Va a Barcelona el 2023-05-05"],
+      ["Pasado mañana tengo una entrevista", "Tiene una entrevista el 2023-05-06"],
+      ["Mi hermana Lucía es genial", "Lucía es la hermana de Sam"],
+      ["Esta mañana fui al médico", "Fue al médico el 2023-05-04"],
+      ["No me gusta el café", "A Sam no le gusta el café"],
     ],
     negative: [
-      '¿Vives en Madrid?',
-      'Si me mudo a Roma, te aviso',
-      'Te amo',
-      'Te quiero mucho',
-      'No me gusta el café',
-      'Quiero verte',
-      'El trabajo en casa es duro',
-      'Dice que vivo en Lima',
+      "¿Vives en Madrid?",
+      "Si me mudo a Roma, te aviso",
+      "Te amo",
+      "Te quiero mucho",
+      "Quiero verte",
+      "El trabajo en casa es duro",
+      "Dice que vivo en Lima",
     ],
   },
   fr: {
     positive: [
-      ["J'habite à Lyon", 'Lives in Lyon'],
-      ["Si, j'habite à Marseille", 'Lives in Marseille'],
-      ["J'ai déménagé à Nantes", 'Moved to Nantes'],
-      ['Je travaille chez Renault', 'Works at Renault'],
-      ['Je suis infirmière', 'Works as infirmière'],
-      ["J'adore le fromage", 'Loves fromage'],
-      ["J'aime bien le jazz", 'Likes jazz'],
-      ['Je déteste la pluie', 'Hates pluie'],
-      ['Je ne supporte pas le bruit', "Can't stand bruit"],
-      ['Je veux apprendre le piano', 'Wants to apprendre le piano'],
-      ['Demain je vais à Bordeaux', 'Going to Bordeaux on 2023-05-05'],
-      ["J'ai un rendez-vous demain", 'Has un rendez-vous on 2023-05-05'],
-      ['Ma sœur Claire arrive', "Claire is Sam's sister"],
-      ["C'est mon anniversaire aujourd'hui", 'Birthday is on May 4'],
+      ["J'habite à Lyon", "Habite à Lyon"],
+      ["Si, j'habite à Marseille", "Habite à Marseille"],
+      ["J'ai déménagé à Nantes", "A déménagé à Nantes"],
+      ["Je travaille chez Renault", "Travaille chez Renault"],
+      ["Je suis infirmière", "Est infirmière"],
+      ["J'adore le fromage", "Adore le fromage"],
+      ["J'aime bien le jazz", "Aime le jazz"],
+      ["Je déteste la pluie", "Déteste la pluie"],
+      ["Je ne supporte pas le bruit", "Ne supporte pas le bruit"],
+      ["Je veux apprendre le piano", "Veut apprendre le piano"],
+      ["Demain je vais à Bordeaux", "Va à Bordeaux le 2023-05-05"],
+      ["J'ai un rendez-vous demain", "A un rendez-vous le 2023-05-05"],
+      ["Ma sœur Claire arrive", "Claire est la sœur de Sam"],
+      ["C'est mon anniversaire aujourd'hui", "Son anniversaire est le 4/5"],
+      ["Je n'aime pas le café", "N'aime pas le café"],
     ],
     negative: [
-      'Tu habites à Paris ?',
+      "Tu habites à Paris ?",
       "Je t'aime",
-      'Si je déménage à Nice, je te dis',
-      "Je n'aime pas le café",
+      "Si je déménage à Nice, je te dis",
       "Il dit que j'habite à Lille",
       "J'adore quand tu chantes",
     ],
   },
   pt: {
     positive: [
-      ['Moro em Lisboa', 'Lives in Lisboa'],
-      ['Eu moro no Rio', 'Lives in Rio'],
-      ['Me mudei para Curitiba', 'Moved to Curitiba'],
-      ['Trabalho na Petrobras', 'Works at Petrobras'],
-      ['Sou enfermeira', 'Works as enfermeira'],
-      ['Adoro chocolate', 'Loves chocolate'],
-      ['Gosto muito de futebol', 'Likes futebol'],
-      ['Odeio trânsito', 'Hates trânsito'],
-      ['Quero aprender inglês', 'Wants to aprender inglês'],
-      ['Amanhã vou para o Porto', 'Going to Porto on 2023-05-05'],
-      ['Minha irmã Joana chega amanhã', "Joana is Sam's sister"],
-      ['Hoje é meu aniversário', 'Birthday is on May 4'],
+      ["Moro em Lisboa", "Mora em Lisboa"],
+      ["Eu moro no Rio", "Mora no Rio"],
+      ["Me mudei para Curitiba", "Mudou-se para Curitiba"],
+      ["Trabalho na Petrobras", "Trabalha na Petrobras"],
+      ["Sou enfermeira", "É enfermeira"],
+      ["Adoro chocolate", "Adora chocolate"],
+      ["Gosto muito de futebol", "Gosta de futebol"],
+      ["Odeio trânsito", "Odeia trânsito"],
+      ["Quero aprender inglês", "Quer aprender inglês"],
+      ["Amanhã vou para o Porto", "Vai para o Porto em 2023-05-05"],
+      ["Minha irmã Joana chega amanhã", "Joana é a irmã de Sam"],
+      ["Hoje é meu aniversário", "Faz aniversário em 4/5"],
+      ["Não gosto de café", "Não gosta de café"],
     ],
-    negative: ['Você mora em São Paulo?', 'Eu te amo', 'Não gosto de café', 'Ele disse que moro em Recife', 'Estou vivo em casa', 'Te quero muito'],
+    negative: [
+      "Você mora em São Paulo?",
+      "Eu te amo",
+      "Ele disse que moro em Recife",
+      "Estou vivo em casa",
+      "Te quero muito",
+    ],
   },
   nl: {
     positive: [
-      ['Ik woon in Utrecht', 'Lives in Utrecht'],
-      ['Ik ben verhuisd naar Rotterdam', 'Moved to Rotterdam'],
-      ['Ik werk bij Philips', 'Works at Philips'],
-      ['Ik ben leraar', 'Works as leraar'],
-      ['Ik hou van kaas', 'Loves kaas'],
-      ['Ik vind voetbal heel leuk', 'Likes voetbal'],
-      ['Ik haat regen', 'Hates regen'],
-      ['Ik ga morgen naar Gent', 'Going to Gent on 2023-05-05'],
-      ['Mijn zus Sanne komt', "Sanne is Sam's sister"],
-      ['Ik ben morgen jarig', 'Birthday is on May 5'],
-      ['Ik wil Spaans leren', 'Wants to Spaans leren'],
+      ["Ik woon in Utrecht", "Woont in Utrecht"],
+      ["Ik ben verhuisd naar Rotterdam", "Is verhuisd naar Rotterdam"],
+      ["Ik werk bij Philips", "Werkt bij Philips"],
+      ["Ik ben leraar", "Is leraar"],
+      ["Ik hou van kaas", "Houdt van kaas"],
+      ["Ik vind voetbal heel leuk", "Vindt voetbal leuk"],
+      ["Ik haat regen", "Haat regen"],
+      ["Ik ga morgen naar Gent", "Gaat naar Gent op 2023-05-05"],
+      ["Mijn zus Sanne komt", "Sanne is de zus van Sam"],
+      ["Ik ben morgen jarig", "Is jarig op 5-5"],
+      ["Ik wil Spaans leren", "Wil Spaans leren"],
     ],
-    negative: ['Woon jij in Amsterdam?', 'Ik hou van jou', 'Ik woon niet in Delft', 'Als ik in Parijs woon, bel ik je'],
+    negative: [
+      "Woon jij in Amsterdam?",
+      "Ik hou van jou",
+      "Ik woon niet in Delft",
+      "Als ik in Parijs woon, bel ik je",
+    ],
   },
   ru: {
     positive: [
-      ['Я живу в Москве', 'Lives in Москве'],
-      ['Я переехал в Сочи', 'Moved to Сочи'],
-      ['Я работаю в Яндексе', 'Works at Яндексе'],
-      ['Я врач', 'Works as врач'],
-      ['Я люблю кофе', 'Loves кофе'],
-      ['Мне нравится футбол', 'Likes футбол'],
-      ['Я ненавижу дождь', 'Hates дождь'],
-      ['Завтра я еду в Казань', 'Going to Казань on 2023-05-05'],
-      ['Моя сестра Аня приедет', "Аня is Sam's sister"],
-      ['У меня завтра день рождения', 'Birthday is on May 5'],
-      ['Я хочу выучить английский', 'Wants to выучить английский'],
+      ["Я живу в Москве", "Живёт в Москве"],
+      ["Я переехал в Сочи", "Переехал в Сочи"],
+      ["Я работаю в Яндексе", "Работает в Яндексе"],
+      ["Я врач", "Врач"],
+      ["Я люблю кофе", "Любит кофе"],
+      ["Мне нравится футбол", "Нравится футбол"],
+      ["Я ненавижу дождь", "Ненавидит дождь"],
+      ["Завтра я еду в Казань", "Едет в Казань 2023-05-05"],
+      ["Моя сестра Аня приедет", "Аня — сестра"],
+      ["У меня завтра день рождения", "День рождения — 5.05"],
+      ["Я хочу выучить английский", "Хочет выучить английский"],
+      ["Я не люблю чай", "Не любит чай"],
     ],
-    negative: ['Ты живёшь в Питере?', 'Я тебя люблю', 'Я люблю тебя', 'Я не люблю чай', 'Если бы я жил в Париже', 'Он сказал, что я живу в Туле'],
+    negative: [
+      "Ты живёшь в Питере?",
+      "Я тебя люблю",
+      "Я люблю тебя",
+      "Если бы я жил в Париже",
+      "Он сказал, что я живу в Туле",
+    ],
   },
 };
 
@@ -273,6 +291,9 @@ describe('memory items: shape, types and subjects', () => {
       confidence: 0.6,
       pinned: false,
       origin: 'rule',
+      quote: "I'm going to Paris tomorrow",
+      slot: 'event',
+      value: 'Paris',
       eventDate: '2023-05-05',
     });
   });
@@ -478,10 +499,81 @@ describe('which rule languages run', () => {
     expect(memoryLanguages(messages, 'Sam')).toEqual(['it', 'en']);
     // Italian rules find Italian facts; a language below 10% of the messages is not run.
     const mostlyItalian = [...Array.from({ length: 20 }, () => msg('non so cosa fare stasera')), msg('Vivo a Roma'), msg('I live in Oslo')];
-    expect(texts(extractMemories(mostlyItalian, 'Sam'))).toEqual(['Lives in Roma']);
+    expect(texts(extractMemories(mostlyItalian, 'Sam'))).toEqual(['Vive a Roma']);
   });
 
   it('runs every rule set when no language can be told', () => {
     expect(memoryLanguages([msg('ok'), msg('lol')], 'Sam')).toHaveLength(8);
+  });
+});
+
+describe('memories that are true (regressions)', () => {
+  it('"I work at night this week" is no employer and supersedes nothing', () => {
+    const items = extractMemories([msg('I work at Google', '2023-01-01T10:00:00'), msg('ugh I work at night this week', '2023-05-01T10:00:00')], 'Sam', {
+      languages: ['en'],
+    });
+    expect(items.map((i) => [i.text, i.supersededBy])).toEqual([['Works at Google', undefined]]);
+    // A lasting fact said for now only is no fact; a time or home is no workplace.
+    expect(texts(one('en', 'I live in a hotel this week'))).toEqual([]);
+    expect(texts(one('en', 'I work from home'))).toEqual([]);
+  });
+
+  it('supersedes only by a confident value of the same slot', () => {
+    const items = extractMemories([msg('I live in Berlin', '2023-01-01T10:00:00'), msg('i live in town now', '2023-05-01T10:00:00')], 'Sam', {
+      languages: ['en'],
+    });
+    expect(items.find((i) => i.text === 'Lives in Berlin')?.supersededBy).toBeUndefined();
+    // Another slot never supersedes: a job is no employer.
+    const jobs = extractMemories([msg('I work at Google', '2023-01-01T10:00:00'), msg("I'm a nurse", '2023-05-01T10:00:00')], 'Sam', { languages: ['en'] });
+    expect(jobs.every((i) => i.supersededBy === undefined)).toBe(true);
+  });
+
+  it('turns a negated like into a dislike, in every language, and a newer dislike supersedes the like', () => {
+    const cases: [string, string, string][] = [
+      ['en', "I don't like sushi", "Doesn't like sushi"],
+      ['de', 'Ich mag keine Tomaten', 'Mag Tomaten nicht'],
+      ['es', 'No me gusta el café', 'A Sam no le gusta el café'],
+      ['fr', "Je n'aime pas le café", "N'aime pas le café"],
+      ['it', 'Non mi piace il caffè', 'A Sam non piace il caffè'],
+      ['pt', 'Não gosto de café', 'Não gosta de café'],
+      ['nl', 'Ik hou niet van kaas', 'Houdt niet van kaas'],
+      ['ru', 'Я не люблю чай', 'Не любит чай'],
+    ];
+    for (const [lang, text, expected] of cases) {
+      const [item, ...rest] = one(lang, text);
+      expect([item?.text, item?.type, item?.slot], text).toEqual([expected, 'preference', 'dislikes']);
+      expect(rest).toEqual([]);
+    }
+    const items = extractMemories([msg('I love sushi', '2023-01-01T10:00:00'), msg("I don't like sushi anymore", '2023-05-01T10:00:00')], 'Sam', { languages: ['en'] });
+    expect(items.find((i) => i.text === 'Loves sushi')?.supersededBy).toBe(items.find((i) => i.text === "Doesn't like sushi")?.id);
+  });
+
+  it('keeps relatives’ names given with "is called"', () => {
+    expect(texts(one('de', 'meine Schwester heißt Anna'))).toEqual(['Anna ist die Schwester von Sam']);
+    expect(texts(one('en', "my sister's name is Anna"))).toEqual(["Anna is Sam's sister"]);
+    expect(texts(one('es', 'Mi hermana se llama Lucía'))).toEqual(['Lucía es la hermana de Sam']);
+    expect(texts(one('ru', 'Мою сестру зовут Аня'))).toEqual(['Аня — сестра']);
+  });
+
+  it('keeps a Russian object in the case its preposition governs, inside a Russian statement', () => {
+    expect(texts(one('ru', 'Я живу в Москве'))).toEqual(['Живёт в Москве']);
+    expect(texts(one('ru', 'Я переехала в Москву'))).toEqual(['Переехала в Москву']);
+    // "в Москве" and "в Москву" are one city: a move there supersedes nothing.
+    const items = extractMemories([msg('Я живу в Москве', '2023-01-01T10:00:00'), msg('Я переехала в Москву', '2023-05-01T10:00:00')], 'Sam', { languages: ['ru'] });
+    expect(items.every((i) => i.supersededBy === undefined)).toBe(true);
+  });
+
+  it('never lets the first person leak into a statement', () => {
+    expect(texts(one('en', 'I love my wife'))).toEqual(['Has a wife']);
+    expect(texts(one('de', 'Ich liebe meine Frau'))).toEqual(['Hat eine Frau']);
+    expect(texts(one('it', 'Voglio svegliarmi presto domani'))).toEqual([]);
+    expect(texts(one('ru', 'Я люблю свою жену'))).toEqual(['Есть жена']);
+  });
+
+  it('keeps the person’s own words as the quote beside the statement', () => {
+    const [item] = one('de', 'Also ich bin Lehrerin, schon seit Jahren.');
+    expect(item?.text).toBe('Ist Lehrerin');
+    expect(item?.quote).toBe('Also ich bin Lehrerin, schon seit Jahren.');
+    expect([item?.slot, item?.value]).toEqual(['job', 'Lehrerin']);
   });
 });

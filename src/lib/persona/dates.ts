@@ -8,12 +8,16 @@ import { rx, WORD_END, WORD_START, type DateWords } from './memory-rules/types';
 export interface ResolvedDate {
   /** YYYY-MM-DD: the day (or the first day of the week/weekend/month) meant. */
   date: string;
-  /** English phrase for memory text: "on 2023-05-05", "the week of 2023-05-08", "in 2023-06". */
+  /** What `date` stands for; a language's templates phrase it ("on 2023-05-05", "am 2023-05-05"). */
+  span: DateSpan;
+  /** English phrase: "on 2023-05-05", "the week of 2023-05-08", "the weekend of ...", "in 2023-06". */
   phrase: string;
   /** Span of the date words in the sentence. */
   start: number;
   end: number;
 }
+
+export type DateSpan = 'day' | 'week' | 'weekend' | 'month';
 
 type DateKind = 'today' | 'tomorrow' | 'dayAfter' | 'yesterday' | 'nextWeek' | 'weekend' | 'nextMonth' | number;
 
@@ -111,8 +115,8 @@ function resolve(
   end: number,
   past: boolean,
   c: CompiledDates,
-): { date: string; phrase: string } {
-  const on = (ms: number): { date: string; phrase: string } => ({ date: iso(ms), phrase: `on ${iso(ms)}` });
+): { date: string; span: DateSpan; phrase: string } {
+  const on = (ms: number): { date: string; span: DateSpan; phrase: string } => ({ date: iso(ms), span: 'day', phrase: `on ${iso(ms)}` });
   switch (kind) {
     case 'today':
       return on(day);
@@ -124,17 +128,17 @@ function resolve(
       return on(day - DAY_MS);
     case 'nextWeek': {
       const monday = day + (7 - weekday(day)) * DAY_MS;
-      return { date: iso(monday), phrase: `the week of ${iso(monday)}` };
+      return { date: iso(monday), span: 'week', phrase: `the week of ${iso(monday)}` };
     }
     case 'weekend': {
       const w = weekday(day);
       const saturday = day + (w <= 5 ? 5 - w : -1) * DAY_MS;
-      return { date: iso(saturday), phrase: `the weekend of ${iso(saturday)}` };
+      return { date: iso(saturday), span: 'weekend', phrase: `the weekend of ${iso(saturday)}` };
     }
     case 'nextMonth': {
       const d = new Date(day);
       const first = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-      return { date: iso(first), phrase: `in ${iso(first).slice(0, 7)}` };
+      return { date: iso(first), span: 'month', phrase: `in ${iso(first).slice(0, 7)}` };
     }
     default: {
       const last = past || (c.last !== null && c.last.test(sentence.slice(start, end)));

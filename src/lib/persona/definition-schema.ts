@@ -39,4 +39,7 @@ export const memoryItemSchema = z.looseObject({
   supersededBy: z.string().optional(),
   eventDate: z.string().optional(),
   entities: z.array(memoryEntitySchema).optional(),
+  quote: z.string().optional(),
+  slot: z.string().optional(),
+  value: z.string().optional(),
 });

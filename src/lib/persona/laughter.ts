@@ -2,6 +2,7 @@
 // "😂"), each normalized to one family name so that "hahahah" and "ahah" count together.
 // Invariants: works on lowercase word tokens (as produced by text.ts) plus the message's emoji; a token
 // belongs to at most one family; pure and allocation-light (called for every word of every message).
+// laughterInContext is the strict reading for editing text: never digits, "www" or a code in capitals.
 
 /** Families made of two alternating letters ("haha", "ahah", "jajaja"): [letters, family]. */
 const ALTERNATING: ReadonlyMap<string, string> = new Map([
@@ -96,4 +97,27 @@ export function laughterOf(tokens: readonly string[], emojis: readonly string[],
   if (raw.includes('哈哈') && !tokens.some((t) => t.includes('哈'))) out.push('哈哈');
   if (raw.includes('笑)') || raw.includes('笑）')) out.push('笑');
   return out;
+}
+
+/**
+ * Families whose tokens are something else in text written with spaces: "555" is a number (Thai
+ * laughter, but Thai has no spaces and is left alone anyway), "www" a web prefix (Japanese laughter, same).
+ */
+const NOT_LAUGHTER_WITH_SPACES: ReadonlySet<string> = new Set(['555', 'www']);
+/** Families still laughter when written in capitals ("HAHAHA", "LOL"); other capitals are codes ("KKK", "MDR", "XD"). */
+const LAUGHTER_IN_CAPITALS: ReadonlySet<string> = new Set(['haha', 'hehe', 'hihi', 'jaja', 'jeje', 'jiji', 'jsjs', 'rsrs', 'wkwk', 'хаха', 'хехе', 'хихи', 'χαχα', 'lol', 'lmao', 'rofl']);
+const LETTERS_ONLY = /^\p{L}+$/u;
+const HAS_LOWER = /\p{Ll}/u;
+
+/**
+ * The laughter family of a word token as written (any case) when it is laughter in text written with
+ * spaces, else null: letters only (a token with a digit is a number or a code), not a family that is a
+ * common non-laugh in spaced text, and in capitals only when the capital form is still a laugh.
+ */
+export function laughterInContext(word: string): string | null {
+  if (!LETTERS_ONLY.test(word)) return null;
+  const family = laughFamily(word.toLowerCase());
+  if (family === null || NOT_LAUGHTER_WITH_SPACES.has(family)) return null;
+  if (!HAS_LOWER.test(word) && !LAUGHTER_IN_CAPITALS.has(family)) return null;
+  return family;
 }

@@ -1,16 +1,18 @@
 // Memory extraction without an LLM: rules for the persona's own statements ("I live in Berlin", "mia
 // sorella Anna", "domani vado a Roma") in the languages the chat is written in, plus places and
 // activities the persona mentions on several days. Invariants: only the persona's text messages are
-// read; questions, hypotheticals, reported speech, quotes and negations state nothing; the same fact
-// said again merges into one item (ids hash type + subject + text); a newer different value of a
-// single-valued slot (residence, employer, partner...) supersedes the older item; pure and synchronous.
+// read; questions, hypotheticals, reported speech and quotes state nothing; a negated like is a dislike
+// and any other negation states nothing; a statement is wholly in the language of its rules, with the
+// value in the person's own words and their sentence kept as `quote`; the same fact said again merges
+// into one item (ids hash type + subject + text); a newer confident value of the same single-valued
+// slot (residence, employer, partner, the taste for one thing...) supersedes the older item.
 
 import { hashString } from '../ingest/hash';
 import { findDate, monthDay, type ResolvedDate } from './dates';
 import { detectLanguage, isFunctionWord } from './lang';
 import { laughFamily } from './laughter';
 import { MEMORY_LANGUAGES, memoryRules } from './memory-rules/index';
-import { rx, WORD_START, type FactKind, type LangRules } from './memory-rules/types';
+import { rx, WORD_START, type FactKind, type LangRules, type SayContext } from './memory-rules/types';
 import type { MessageLike } from './style';
 import { cleanText, PLACEHOLDER, wordsOf } from './text';
 import type { MemoryItem, MemoryType } from './types';
@@ -28,9 +30,16 @@ interface Candidate {
   subject: string;
   text: string;
   strength: number;
-  /** Single-valued slot ("residence", "rel:wife"...) and the value compared within it. */
+  /** What the statement is about ("residence", "likes", "relation:sister") and its value as written. */
   slot?: string;
   value?: string;
+  /** The person's sentence the statement came from. */
+  quote: string;
+  /** Sure enough to supersede an older value (a name-like place, not a lowercase guess). */
+  confident: boolean;
+  /** Single-valued group ("residence", "rel:wife", "pref:sushi"...) and the value compared within it. */
+  group?: string;
+  groupValue?: string;
   /** For relationships: the relation, so "Has a sister" can give way to "Anna is X's sister". */
   relation?: string;
   named?: boolean;
@@ -40,8 +49,9 @@ interface Candidate {
 interface Merged {
   item: MemoryItem;
   strength: number;
-  slot?: string;
-  value?: string;
+  confident: boolean;
+  group?: string;
+  groupValue?: string;
   relation?: string;
   named?: boolean;
 }
@@ -63,6 +73,7 @@ const KINDS: Readonly<Record<FactKind, KindDef>> = {
   born: { type: 'fact', strength: 0.75, maxWords: 4 },
   love: { type: 'preference', strength: 0.7, maxWords: 5 },
   like: { type: 'preference', strength: 0.6, maxWords: 5 },
+  dislike: { type: 'preference', strength: 0.7, maxWords: 5 },
   hate: { type: 'preference', strength: 0.7, maxWords: 5 },
   cantStand: { type: 'preference', strength: 0.7, maxWords: 5 },
   favorite: { type: 'preference', strength: 0.8, maxWords: 5 },
@@ -73,12 +84,8 @@ const KINDS: Readonly<Record<FactKind, KindDef>> = {
   event: { type: 'episode', strength: 0.6, maxWords: 4 },
 };
 
-const PREFERENCE_VERB: Partial<Record<FactKind, string>> = {
-  love: 'Loves',
-  like: 'Likes',
-  hate: 'Hates',
-  cantStand: "Can't stand",
-};
+/** Kinds whose value is a lasting fact: a sentence that says it holds only for now states none. */
+const LASTING: ReadonlySet<FactKind> = new Set(['live', 'work', 'jobAs', 'job', 'study']);
 
 /** Relations a person has one of at a time: a newer name supersedes the older one. */
 const SINGLE_RELATIONS = new Set(['wife', 'husband', 'boyfriend', 'girlfriend', 'partner', 'boss']);
@@ -139,14 +146,9 @@ function insideQuote(prefix: string): boolean {
   return open > 0 || (prefix.match(/"/g)?.length ?? 0) % 2 === 1;
 }
 
+/** Quotes, hypotheticals, reported speech and nouns spelled like a verb state nothing (negations are read apart). */
 function blocked(prefix: string, lang: LangRules): boolean {
-  return (
-    insideQuote(prefix) ||
-    lang.hypothetical.test(prefix) ||
-    lang.reported.test(prefix) ||
-    lang.negationBefore.test(prefix) ||
-    (lang.nounBefore?.test(prefix) ?? false)
-  );
+  return insideQuote(prefix) || lang.hypothetical.test(prefix) || lang.reported.test(prefix) || (lang.nounBefore?.test(prefix) ?? false);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -167,6 +169,9 @@ interface Compiled {
   boundary: RegExp;
   stopStart: RegExp;
   places: RegExp;
+  /** A negation word opening an object: "(ich mag) keine Tomaten", "(j'aime) pas le café". */
+  negStart: RegExp;
+  namedAs: RegExp;
 }
 
 const compiled = new WeakMap<LangRules, Compiled>();
@@ -206,6 +211,8 @@ function compile(rules: LangRules): Compiled {
     boundary: new RegExp(rules.boundary.source, 'giu'),
     stopStart: new RegExp(`^(?:${rules.stopObject.source})`, 'iu'),
     places: rx(String.raw`\b(?:${rules.placePreps})\s+`, 'giu'),
+    negStart: new RegExp(`^(?:${rules.negationAfter.source})\\s+`, 'iu'),
+    namedAs: new RegExp(`^(?:${rules.namedAs.source})`, 'iu'),
   };
   compiled.set(rules, c);
   return c;
@@ -291,23 +298,64 @@ function dateOf(ctx: MessageContext, rules: LangRules, past: boolean): ResolvedD
   return d;
 }
 
-function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: MessageContext): void {
+/** The last word of a trigger when it is a preposition the template repeats ("in", "nach", "в", "all'"). */
+function prepOf(trigger: string): string {
+  const words = trigger.trim().split(/\s+/u);
+  const last = words[words.length - 1] ?? '';
+  return words.length > 1 && last.length <= 5 ? last.toLowerCase() : '';
+}
+
+/**
+ * A like or love the person negates after the verb ("Ich mag keine Tomaten", "Ik vind kaas niet lekker",
+ * "Ich mag Jazz nicht"): the object without its negation, else null. `clause` is the text after the
+ * trigger up to the first hard stop.
+ */
+function negatedObject(obj: string, clause: string, c: Compiled): string | null {
+  const atStart = c.negStart.exec(obj);
+  if (atStart !== null) return obj.slice(atStart[0].length).trim() || null;
+  const last = c.rules.negationLast;
+  if (last === undefined) return null;
+  c.boundary.lastIndex = 0;
+  const b = c.boundary.exec(clause);
+  const cut = b === null ? clause : clause.slice(0, b.index);
+  if (!last.test(cut)) return null;
+  return obj.replace(new RegExp(last.source, 'giu'), ' ').replace(/\s+/gu, ' ').trim() || null;
+}
+
+function applyTrigger(triggerKind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: MessageContext, negated: boolean): void {
   const { rules } = c;
-  const def = KINDS[kind];
+  const say = rules.say;
+  let kind = triggerKind;
   const start = m.index ?? 0;
   const end = start + m[0].length;
   const sentence = ctx.sentence;
+  // A negated like or love is a dislike; any other negated statement states nothing ("I don't live in
+  // Bonn", "I don't hate it": not the opposite fact either).
+  if (negated) {
+    if (kind !== 'like' && kind !== 'love') return;
+    kind = 'dislike';
+  }
+  if (LASTING.has(kind) && rules.temporary.test(sentence)) return;
+  const def = KINDS[kind];
   const date = dateOf(ctx, rules, kind === 'went');
-  const object = (stripLeading = true, maxWords = def.maxWords): string | null =>
-    objectAt(sentence, end, c, maxWords, date, stripLeading);
+  const sc: SayContext = { person: ctx.personName, prep: prepOf(m[0]), verb: m[0].trim().toLowerCase() };
+  const object = (stripLeading = true, maxWords = def.maxWords): string | null => {
+    const obj = objectAt(sentence, end, c, maxWords, date, stripLeading);
+    // "Loves my wife", "Wants to see my mum": about someone else (the kin rules keep the relation).
+    return obj === null || rules.firstPerson.test(obj) ? null : obj;
+  };
   const push = (text: string, extra: Partial<Candidate> = {}): void => {
-    ctx.out.push({ type: def.type, subject: ctx.personName, text, strength: def.strength, ...extra });
+    ctx.out.push({ type: def.type, subject: ctx.personName, text, strength: def.strength, quote: sentence.trim(), confident: def.strength >= 0.7, ...extra });
   };
   const secondPerson = (obj: string): boolean => rules.secondPerson.test(obj);
   // "Mi piace parlare con te", "I want to go there with you": about the two of them, not a taste or a goal.
   const hard = HARD_STOP.exec(sentence.slice(end));
   const clause = hard === null ? sentence.slice(end) : sentence.slice(end, end + hard.index);
   const aboutYou = rules.secondPerson.test(clause);
+  const when = (d: ResolvedDate): string => say.date(d.span, d.date);
+  // Articles are grammar the statement needs in most languages ("Le encanta el chocolate"); English and
+  // Russian lists hold intensifiers only.
+  const keepsArticles = rules.tag !== 'en' && rules.tag !== 'ru';
 
   switch (kind) {
     case 'live':
@@ -315,20 +363,22 @@ function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: Mes
       const raw = object(false);
       if (raw === null || !placeLike(raw, ctx.lowercaseWriter, rules)) return;
       const obj = placeName(raw);
-      push(kind === 'live' ? `Lives in ${obj}` : `Moved to ${obj}`, { slot: 'residence', value: norm(obj) });
+      const confident = CAPITALIZED.test(obj) || ARTICLE_THEN_CAPITAL.test(obj);
+      const text = kind === 'live' ? say.live(obj, sc) : say.moved(obj, sc);
+      push(text, { slot: 'residence', value: obj, group: 'residence', groupValue: placeKey(obj, rules), confident });
       return;
     }
     case 'work': {
       const obj = object(false);
       // "lavoro da fare" (work to do) names no workplace.
       if (obj === null || secondPerson(obj) || (rules.tag !== 'en' && rules.infinitive.test(obj))) return;
-      push(`Works at ${obj}`, { slot: 'employer', value: norm(obj) });
+      push(say.work(obj, sc), { slot: 'employer', value: obj, group: 'employer', groupValue: placeKey(obj, rules) });
       return;
     }
     case 'jobAs': {
       const obj = object(rules.tag !== 'en');
       if (obj === null || secondPerson(obj)) return;
-      push(`Works as ${obj}`, { slot: 'job', value: norm(obj) });
+      push(say.jobAs(obj, sc), { slot: 'job', value: obj, group: 'job', groupValue: norm(obj) });
       return;
     }
     case 'job': {
@@ -341,15 +391,15 @@ function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: Mes
       const at = words.findIndex((w, i) => i < reach && rules.jobs.has(w.toLowerCase()));
       if (at < 0) return;
       const phrase = words.slice(0, at + 1).join(' ');
-      const head = (words[at] ?? '').toLowerCase();
-      if (rules.student.has(head)) push('Is a student', { slot: 'study', value: 'student' });
-      else push(`Works as ${phrase}`, { slot: 'job', value: norm(phrase) });
+      const head = words[at] ?? '';
+      if (rules.student.has(head.toLowerCase())) push(say.job(phrase, sc), { slot: 'study', value: head, group: 'study', groupValue: 'student' });
+      else push(say.job(phrase, sc), { slot: 'job', value: phrase, group: 'job', groupValue: norm(phrase) });
       return;
     }
     case 'study': {
       const obj = object(false);
       if (obj === null || secondPerson(obj)) return;
-      push(`Studies ${obj}`, { slot: 'study', value: norm(obj) });
+      push(say.study(obj, sc), { slot: 'study', value: obj, group: 'study', groupValue: norm(obj) });
       return;
     }
     case 'birthday': {
@@ -357,16 +407,20 @@ function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: Mes
       // a bare "it's my birthday!" give it by the message's date.
       const obj = objectAt(sentence, end, c, def.maxWords, date, false);
       const expectsValue = /\s$/u.test(m[0]);
-      let when: string | null = null;
+      let day: string | null = null;
+      let value: string | null = null;
       if (obj !== null) {
         // Anything else after the trigger ("my birthday party on Saturday") is not a birthday date.
         if (!/\d/u.test(obj) && !rules.months.test(obj)) return;
-        when = obj;
+        day = obj;
       }
-      if (when === null && date !== null) when = monthDay(date.date);
-      if (when === null && !expectsValue) when = monthDay(ctx.ts.slice(0, 10));
-      if (when === null) return;
-      push(`Birthday is on ${when}`, { slot: 'birthday', value: norm(when) });
+      const iso = date?.date ?? (expectsValue ? null : ctx.ts.slice(0, 10));
+      if (day === null && iso !== null) {
+        day = rules.tag === 'en' ? monthDay(iso) : say.dayMonth(Number(iso.slice(5, 7)), Number(iso.slice(8, 10)));
+        value = iso.slice(5, 10);
+      }
+      if (day === null) return;
+      push(say.birthday(day, sc), { slot: 'birthday', value: value ?? day, group: 'birthday', groupValue: norm(value ?? day) });
       return;
     }
     case 'born': {
@@ -374,23 +428,33 @@ function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: Mes
       if (obj === null) return;
       const on = /^\d{1,2}(?!\d)/u.test(obj);
       if (!on && !/^\d{4}$/u.test(obj) && !placeLike(obj, ctx.lowercaseWriter, rules)) return;
-      push(`Was born ${on ? 'on' : 'in'} ${obj}`);
+      push(say.born(obj, { ...sc, prep: rules.tag === 'en' ? (on ? 'on' : 'in') : sc.prep }), { slot: 'born', value: obj });
       return;
     }
     case 'love':
     case 'like':
+    case 'dislike':
     case 'hate':
     case 'cantStand': {
-      const obj = object();
+      let obj = object(!keepsArticles);
       if (obj === null || aboutYou) return;
-      push(`${PREFERENCE_VERB[kind] ?? ''} ${obj}`, { slot: `pref:${norm(obj)}`, value: kind });
+      if (kind === 'like' || kind === 'love') {
+        const negatedObj = negatedObject(obj, clause, c);
+        if (negatedObj !== null) {
+          kind = 'dislike';
+          obj = negatedObj;
+        }
+      }
+      const text = say[kind](obj, sc);
+      const likes = kind === 'like' || kind === 'love';
+      push(text, { strength: KINDS[kind].strength, slot: likes ? 'likes' : 'dislikes', value: obj, group: `pref:${taste(obj, rules)}`, groupValue: likes ? 'likes' : 'dislikes' });
       return;
     }
     case 'favorite': {
-      const obj = object();
+      const obj = object(!keepsArticles);
       const cat = m.groups?.['cat']?.trim();
       if (obj === null || cat === undefined || cat === '' || secondPerson(obj)) return;
-      push(`Favorite ${cat} is ${obj}`, { slot: `favorite:${norm(cat)}`, value: norm(obj) });
+      push(say.favorite(cat, obj, sc), { slot: 'likes', value: obj, group: `favorite:${norm(cat)}`, groupValue: norm(obj) });
       return;
     }
     case 'want':
@@ -399,7 +463,7 @@ function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: Mes
       if (obj === null || aboutYou || !rules.infinitive.test(obj)) return;
       // A bare verb ("I want to know", "voglio capire") is a mood of the moment, not a goal.
       if (kind === 'want' && obj.split(/\s+/u).length < 2) return;
-      push(`${kind === 'want' ? 'Wants' : 'Plans'} to ${obj}`);
+      push(kind === 'want' ? say.want(obj, sc) : say.plan(obj, sc), { slot: 'goal', value: obj });
       return;
     }
     case 'going':
@@ -411,32 +475,51 @@ function applyTrigger(kind: FactKind, m: RegExpMatchArray, c: Compiled, ctx: Mes
       if (verb) {
         // "I'm going to call him" is a plan only when it has a day.
         if (date === null) return;
-        push(`Plans to ${obj} ${date.phrase}`, { eventDate });
+        push(`${say.plan(obj, sc)} ${when(date)}`, { slot: 'event', value: obj, eventDate, type: 'episode' });
         return;
       }
-      const verbText = kind === 'going' ? 'Going to' : 'Went to';
-      // "para o Porto", "nach der Arbeit": the article is grammar of the language, not part of the name.
-      const dest = placeName(rules.tag !== 'en' && ARTICLE_THEN_CAPITAL.test(obj) ? obj.replace(/^\S+\s+/u, '') : obj);
-      if (date !== null) push(`${verbText} ${dest} ${date.phrase}`, { eventDate });
-      else if (placeLike(obj, ctx.lowercaseWriter, rules)) push(`${verbText} ${dest}`, { strength: 0.45 });
+      const dest = placeName(obj);
+      const text = kind === 'going' ? say.going(dest, sc) : say.went(dest, sc);
+      if (date !== null) push(`${text} ${when(date)}`, { slot: 'event', value: dest, eventDate });
+      else if (placeLike(obj, ctx.lowercaseWriter, rules)) push(text, { slot: 'event', value: dest, strength: 0.45, confident: false });
       return;
     }
     case 'event': {
       if (date === null) return;
       const obj = object(false);
       if (obj === null || secondPerson(obj)) return;
-      push(`Has ${obj} ${date.phrase}`, { eventDate: date.date });
+      push(`${say.event(obj, sc)} ${when(date)}`, { slot: 'event', value: obj, eventDate: date.date });
       return;
     }
   }
 }
 
+/** What a taste is about, for "likes X" vs "dislikes X" ("das Wetter" and "Wetter" are one thing). */
+function taste(obj: string, rules: LangRules): string {
+  return norm(obj.replace(rules.leading, ''));
+}
+
+/**
+ * Comparison key of a place or employer: articles dropped and, in Russian, the case ending (a
+ * preposition governs it: "в Москве" and "в Москву" are one city).
+ */
+function placeKey(obj: string, rules: LangRules): string {
+  const key = norm(obj.replace(ARTICLE_PREFIX, ''));
+  return rules.tag === 'ru' ? key.split(' ').map((w) => (w.length > 4 ? w.replace(/(?:ии|ия|ию|ие|ой|ом|ем|е|у|а|и|я|ю)$/u, '') : w)).join(' ') : key;
+}
+
+const ARTICLE_PREFIX = /^(?:the|el|la|los|las|le|les|l'|il|lo|o|a|os|as|der|die|das|den|dem|de|het)\s+/iu;
+
 function applyKin(m: RegExpMatchArray, relation: string, c: Compiled, ctx: MessageContext, names: Set<string>): void {
   const { rules } = c;
   const start = m.index ?? 0;
   const prefix = ctx.sentence.slice(0, start);
-  if (insideQuote(prefix) || rules.reported.test(prefix)) return;
-  const after = NAME_AFTER.exec(ctx.sentence.slice(start + m[0].length));
+  if (insideQuote(prefix) || rules.reported.test(prefix) || rules.hypothetical.test(prefix)) return;
+  let rest = ctx.sentence.slice(start + m[0].length);
+  // "my sister's name is Anna", "meine Schwester heißt Anna", "mi hermana se llama Lucía".
+  const namedAs = c.namedAs.exec(rest);
+  if (namedAs !== null) rest = ` ${rest.slice(namedAs[0].length)}`;
+  const after = NAME_AFTER.exec(rest);
   let name: string | null = null;
   if (after !== null) {
     const first = after[1] ?? '';
@@ -445,23 +528,33 @@ function applyKin(m: RegExpMatchArray, relation: string, c: Compiled, ctx: Messa
       name = second !== undefined && !rules.notNames.has(second.toLowerCase()) ? `${first} ${second}` : first;
     }
   }
+  const sc: SayContext = { person: ctx.personName, prep: '', verb: '' };
+  const quote = ctx.sentence.trim();
   if (name !== null) {
     names.add(norm(name));
     ctx.out.push({
       type: 'relationship',
       subject: name,
-      text: `${name} is ${ctx.personName}'s ${relation}`,
+      text: rules.say.named(name, relation, sc),
       strength: 0.8,
+      quote,
+      confident: true,
+      slot: `relation:${relation}`,
+      value: name,
       relation,
       named: true,
-      ...(SINGLE_RELATIONS.has(relation) ? { slot: `rel:${relation}`, value: norm(name) } : {}),
+      ...(SINGLE_RELATIONS.has(relation) ? { group: `rel:${relation}`, groupValue: norm(name) } : {}),
     });
   } else if (!NAME_ONLY_RELATIONS.has(relation)) {
     ctx.out.push({
       type: 'relationship',
       subject: ctx.personName,
-      text: `Has ${/^[aeiou]/u.test(relation) ? 'an' : 'a'} ${relation}`,
+      text: rules.say.unnamed(relation),
       strength: 0.45,
+      quote,
+      confident: false,
+      slot: `relation:${relation}`,
+      value: '',
       relation,
       named: false,
     });
@@ -569,10 +662,13 @@ export function extractMemories(messages: readonly MessageLike[], personName: st
           confidence: 0,
           pinned: false,
           origin: 'rule',
+          quote: cand.quote,
+          ...(cand.slot === undefined ? {} : { slot: cand.slot, value: cand.value ?? '' }),
           ...(cand.eventDate === undefined ? {} : { eventDate: cand.eventDate }),
         },
         strength: cand.strength,
-        ...(cand.slot === undefined ? {} : { slot: cand.slot, value: cand.value }),
+        confident: cand.confident,
+        ...(cand.group === undefined ? {} : { group: cand.group, groupValue: cand.groupValue }),
         ...(cand.relation === undefined ? {} : { relation: cand.relation, named: cand.named }),
       });
       return;
@@ -582,6 +678,7 @@ export function extractMemories(messages: readonly MessageLike[], personName: st
     if (message.ts < item.firstSeen) item.firstSeen = message.ts;
     if (message.ts > item.lastSeen) item.lastSeen = message.ts;
     existing.strength = Math.max(existing.strength, cand.strength);
+    existing.confident ||= cand.confident;
   };
 
   for (const message of messages) {
@@ -608,8 +705,9 @@ export function extractMemories(messages: readonly MessageLike[], personName: st
           const at = m.index;
           if (at + m[0].length > statementEnd) break;
           const kind = matchedTag(m, c.triggerGroups);
-          if (kind === null || blocked(sentence.slice(0, at), c.rules)) continue;
-          applyTrigger(kind, m, c, ctx);
+          const prefix = sentence.slice(0, at);
+          if (kind === null || blocked(prefix, c.rules)) continue;
+          applyTrigger(kind, m, c, ctx, c.rules.negationBefore.test(prefix));
         }
         c.kin.lastIndex = 0;
         for (const m of sentence.matchAll(c.kin)) {
@@ -632,12 +730,12 @@ export function extractMemories(messages: readonly MessageLike[], personName: st
   const namedRelations = new Set(items.filter((m) => m.named === true).map((m) => m.relation));
   const kept = items.filter((m) => !(m.named === false && namedRelations.has(m.relation)));
 
-  const residences = new Set(kept.filter((m) => m.slot === 'residence').map((m) => m.value));
+  const residences = new Set(kept.filter((m) => m.group === 'residence').map((m) => norm(m.item.value ?? '')));
   for (const [key, r] of recurring) {
     if (r.days.size < minDays) continue;
     const form = [...r.forms].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0] ?? '';
     if (key.startsWith('place:') && (residences.has(norm(form)) || kinNames.has(norm(form)))) continue;
-    const text = `Often mentions ${form}`;
+    const text = (langs[0]?.rules ?? memoryRules('en'))?.say.often(form) ?? `Often mentions ${form}`;
     const id = itemId('fact', personName, text);
     if (merged.has(id)) continue;
     kept.push({
@@ -654,6 +752,7 @@ export function extractMemories(messages: readonly MessageLike[], personName: st
         origin: 'rule',
       },
       strength: -1,
+      confident: false,
     });
   }
 
@@ -667,15 +766,16 @@ export function extractMemories(messages: readonly MessageLike[], personName: st
 }
 
 /**
- * Within each single-valued slot, an item is superseded by the next item (by when it was last said)
- * with a different value: "Lives in Berlin" (2021) <- "Moved to Munich" (2023).
+ * Within each single-valued group, an item is superseded by the next confident item (by when it was
+ * last said) with a different value: "Lives in Berlin" (2021) <- "Moved to Munich" (2023). A guess
+ * ("lives in town" from someone who never capitalises) never pushes a named value into the past.
  */
 function supersede(items: readonly Merged[]): void {
   const bySlot = new Map<string, Merged[]>();
   for (const m of items) {
-    if (m.slot === undefined) continue;
-    const list = bySlot.get(m.slot);
-    if (list === undefined) bySlot.set(m.slot, [m]);
+    if (m.group === undefined) continue;
+    const list = bySlot.get(m.group);
+    if (list === undefined) bySlot.set(m.group, [m]);
     else list.push(m);
   }
   for (const list of bySlot.values()) {
@@ -684,7 +784,7 @@ function supersede(items: readonly Merged[]): void {
     for (let i = 0; i < list.length; i++) {
       const older = list[i];
       if (older === undefined) continue;
-      const newer = list.slice(i + 1).find((m) => m.value !== older.value);
+      const newer = list.slice(i + 1).find((m) => m.confident && m.groupValue !== older.groupValue);
       if (newer !== undefined) older.item.supersededBy = newer.item.id;
     }
   }

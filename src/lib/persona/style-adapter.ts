@@ -1,20 +1,21 @@
 // The style adapter (pure, deterministic): conforms a generated reply to the person's measured habits
 // without changing its words, because small models follow style instructions poorly.
-// Word rule (property-tested): the multiset of case-folded word tokens (text.ts wordsOf, emoji removed)
-// is preserved, except laughter tokens, which may be added, removed or swapped for the person's own
-// laugh. Emoji may be added or removed (a removed keycap leaves its digit or symbol: the person typed
-// it). Only whitespace, casing, sentence-final periods, laughter and emoji change, and each only where
-// the person's habit is strong (thresholds below). Protected spans -- links, e-mail addresses, mask
-// tokens -- come out byte-identical: every rule runs on the text with each span shielded by a placeholder.
+// Declared edits, and only these (property-tested against an independent oracle): the letter case of the
+// first letter of a bubble (never inside a word written in capitals: "NASA", "US"); sentence-final
+// periods; laughter tokens that are laughter in context (letters only, never a digit run like "555",
+// never "www", never an all-capitals code like "KKK"), added, removed or swapped for the person's own
+// laugh; emoji added or removed (a removed keycap leaves its digit or symbol); whitespace and bubble
+// splits. Every other word and number comes out as it went in. Protected spans -- links, e-mail
+// addresses, mask tokens -- come out byte-identical: every rule runs with each span shielded by a placeholder.
 
 import { MASK_TOKEN_SOURCE } from '../ingest/mask';
 import { isEmojiGrapheme, scanEmoji } from './emoji';
-import { laughFamily } from './laughter';
+import { laughterInContext } from './laughter';
 import type { StyleProfile, StyleStats } from './types';
 
 /** Fewer measured messages than this and no habit is "strong": the reply is only trimmed and split. */
 const MIN_MESSAGES = 20;
-/** Lowercase everything when at least this share of their messages is all-lowercase. */
+/** Start bubbles with a small letter when at least this share of their messages is all-lowercase. */
 const LOWERCASE_SHARE = 0.6;
 /** Capitalise the first letter when at least this share starts with a capital (and few are lowercase). */
 const CAPITAL_SHARE = 0.8;
@@ -33,6 +34,8 @@ const LAUGH_FAMILY_SHARE = 0.6;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’][\p{L}\p{M}]+)*/gu;
 /** Scripts written without spaces: their word boundaries come from a segmenter, so laughs there are left alone. */
 const NO_SPACES_SCRIPT = /[\u0E00-\u0EFF\u1000-\u109F\u1780-\u17FF\u3040-\u30FF\u3400-\u4DBF\u4E00-\u9FFF\uF900-\uFAFF\u{20000}-\u{2FA1F}]/u;
+/** The word at the start of a string (same pattern as WORD). */
+const WORD_AT = /^[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['’][\p{L}\p{M}]+)*/u;
 const SENTENCE_END = /(?<=[.!?…])\s+(?=\S)/u;
 
 // Protected spans. Over-matching only means some text keeps its casing, so the patterns are loose; the
@@ -134,7 +137,7 @@ function removeEmoji(text: string): string {
 function replaceLaughs(text: string, replacement: string | null, keep: string | null): string {
   if (NO_SPACES_SCRIPT.test(text)) return text;
   return text.replace(WORD, (word) => {
-    const family = laughFamily(word.toLowerCase().replace(/’/g, "'"));
+    const family = laughterInContext(word);
     if (family === null || family === keep) return word;
     return replacement ?? ' ';
   });
@@ -181,7 +184,25 @@ function capitalizeFirst(bubble: string): string {
 }
 
 function hasLaughter(text: string): boolean {
-  return (NO_SPACES_SCRIPT.test(text) ? [] : text.match(WORD) ?? []).some((w) => laughFamily(w.toLowerCase()) !== null);
+  return (NO_SPACES_SCRIPT.test(text) ? [] : text.match(WORD) ?? []).some((w) => laughterInContext(w) !== null);
+}
+
+/**
+ * Lowercases the bubble's first letter when it starts a word written with only that one capital
+ * ("Sure" -> "sure", "I" -> "i"); a word in capitals ("NASA", "US", "OK", "A0") or with inner capitals
+ * ("McDonald's", "iPhone") keeps its case, as does every later word. Only one-to-one case pairs.
+ */
+function lowercaseFirst(bubble: string): string {
+  const m = /[\p{L}\p{N}\uE000-\uF8FF]/u.exec(bubble);
+  if (m === null || !/\p{Lu}/u.test(m[0])) return bubble;
+  const word = WORD_AT.exec(bubble.slice(m.index))?.[0] ?? m[0];
+  const rest = word.slice(m[0].length);
+  // A code ("A0", "B12") is a word in capitals too: only a lone letter or a word with small letters after.
+  if (/\p{Lu}/u.test(rest) || (rest !== '' && !/\p{Ll}/u.test(rest))) return bubble;
+  const ch = m[0];
+  const lower = ch.toLowerCase();
+  if (lower === ch || [...lower].length !== 1 || lower.toUpperCase() !== ch) return bubble;
+  return bubble.slice(0, m.index) + lower + bubble.slice(m.index + ch.length);
 }
 
 /** Removes one sentence-final period (not an ellipsis) before the end of a bubble. */
@@ -209,10 +230,13 @@ export function adaptToStyle(reply: string, profile: StyleProfile): string[] {
   const topLaugh = p.laughter[0];
   const laughTotal = p.laughter.reduce((s, l) => s + l.count, 0);
   const laughIsEmoji = topLaugh !== undefined && scanEmoji(topLaugh.text).emojis.length > 0;
+  // Their laugh is written in only when this adapter would itself read it as a laugh (a "555" or "www"
+  // added to a spaced reply would read as a number or a link).
+  const topFamily = topLaugh === undefined || laughIsEmoji ? null : laughterInContext(topLaugh.text);
   if (p.emojiPerMessage < NO_EMOJI_RATE) body = removeEmoji(body);
   if (p.shareWithLaughter < NO_LAUGH_SHARE) body = replaceLaughs(body, null, null);
-  else if (topLaugh !== undefined && !laughIsEmoji && laughTotal > 0 && topLaugh.count / laughTotal >= LAUGH_FAMILY_SHARE) {
-    body = replaceLaughs(body, topLaugh.text, topLaugh.text);
+  else if (topLaugh !== undefined && topFamily !== null && laughTotal > 0 && topLaugh.count / laughTotal >= LAUGH_FAMILY_SHARE) {
+    body = replaceLaughs(body, topLaugh.text, topFamily);
   }
   let bubbles = body
     .split('\n')
@@ -235,7 +259,7 @@ export function adaptToStyle(reply: string, profile: StyleProfile): string[] {
   const c = p.casing;
   bubbles = bubbles.map((b) => {
     let out = b;
-    if (c.allLowercase >= LOWERCASE_SHARE) out = out.toLowerCase();
+    if (c.allLowercase >= LOWERCASE_SHARE) out = lowercaseFirst(out);
     else if (c.startsWithCapital >= CAPITAL_SHARE && c.allLowercase < 0.15) out = capitalizeFirst(out);
     if (p.endings.period <= NO_PERIOD_SHARE) out = dropFinalPeriod(out);
     return out;
@@ -248,10 +272,12 @@ export function adaptToStyle(reply: string, profile: StyleProfile): string[] {
   const last = bubbles.length - 1;
   const favourite = p.topEmojis[0];
   const joined = bubbles.join('\n');
-  if (favourite !== undefined && p.shareWithEmoji >= ADD_EMOJI_SHARE && scanEmoji(joined).emojis.length === 0 && coin(joined, 'emoji') < p.shareWithEmoji) {
+  // The coins read the reply case-folded: whether a habit is added never hangs on a casing edit.
+  const folded = joined.toLowerCase();
+  if (favourite !== undefined && p.shareWithEmoji >= ADD_EMOJI_SHARE && scanEmoji(joined).emojis.length === 0 && coin(folded, 'emoji') < p.shareWithEmoji) {
     bubbles[last] = `${bubbles[last] ?? ''} ${favourite.text}`;
   }
-  if (topLaugh !== undefined && p.shareWithLaughter >= ADD_LAUGH_SHARE && !hasLaugh && coin(joined, 'laugh') < p.shareWithLaughter) {
+  if (topLaugh !== undefined && (laughIsEmoji || topFamily !== null) && p.shareWithLaughter >= ADD_LAUGH_SHARE && !hasLaugh && coin(folded, 'laugh') < p.shareWithLaughter) {
     bubbles[last] = `${bubbles[last] ?? ''} ${topLaugh.text}`;
   }
   return bubbles.map(tidy).filter((b) => b !== '');

@@ -121,6 +121,12 @@ export interface MemoryItem {
   eventDate?: string;
   /** People, places and topics the item mentions, as a model (or the user) named them; the memory graph adds more. */
   entities?: MemoryEntity[];
+  /** Rule memories: the person's own sentence the statement was made from (their words, untranslated). */
+  quote?: string;
+  /** Rule memories: what the statement is about ("residence", "employer", "job", "study", "likes",
+   * "dislikes", "goal", "event", "relation:sister"...), and its value in the person's own words. */
+  slot?: string;
+  value?: string;
 }
 
 export type MemoryEntityKind = 'person' | 'place' | 'topic';

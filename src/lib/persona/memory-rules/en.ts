@@ -1,16 +1,55 @@
 // English self-statement rules for the memory extractor (see types.ts for the table's meaning).
 // Invariants: first person only ("I", "I'm", "my"); apostrophes are normalized to ' before matching.
 
-import { activities, rx, set, words, type LangRules } from './types';
+import { monthDay } from '../dates';
+import { cap, kinPhrases } from './say';
+import { activities, rx, set, words, type LangRules, type Say } from './types';
 
 const IM = String.raw`\bi(?:'m|m|\s+am)`;
 const ADV = String.raw`(?:\s+(?:currently|still|now|actually|also|just|really))?`;
+
+const KIN = kinPhrases({ aunt: 'aunt|an aunt', uncle: 'uncle|an uncle', 'best friend': 'best friend|a best friend' });
+const indefinite = (rel: string): string => (KIN(rel).indef === rel ? `${/^[aeiou]/u.test(rel) ? 'an' : 'a'} ${rel}` : KIN(rel).indef);
+
+export const enSay: Say = {
+  live: (v) => `Lives in ${v}`,
+  moved: (v) => `Moved to ${v}`,
+  work: (v) => `Works at ${v}`,
+  jobAs: (v) => `Works as ${v}`,
+  job: (v) => (/\bstudent$/iu.test(v) ? 'Is a student' : `Works as ${v}`),
+  study: (v) => `Studies ${v}`,
+  birthday: (v) => `Birthday is on ${v}`,
+  dayMonth: (month, day) => monthDay(`2000-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`),
+  born: (v, c) => `Was born ${c.prep} ${v}`,
+  love: (v) => `Loves ${v}`,
+  like: (v) => `Likes ${v}`,
+  dislike: (v) => `Doesn't like ${v}`,
+  hate: (v) => `Hates ${v}`,
+  cantStand: (v) => `Can't stand ${v}`,
+  favorite: (cat, v) => `Favorite ${cat} is ${v}`,
+  want: (v) => `Wants to ${v}`,
+  plan: (v) => `Plans to ${v}`,
+  going: (v) => `Going to ${v}`,
+  went: (v) => `Went to ${v}`,
+  event: (v) => `Has ${v}`,
+  date: (span, iso) => (span === 'day' ? `on ${iso}` : span === 'month' ? `in ${iso.slice(0, 7)}` : `the ${span} of ${iso}`),
+  often: (v) => `Often mentions ${v}`,
+  named: (name, rel, c) => `${name} is ${c.person}'s ${rel}`,
+  unnamed: (rel) => cap(`has ${indefinite(rel)}`),
+};
 
 /** Built on first use: a worker that never extracts memories in en pays nothing for its regexes. */
 export function enRules(): LangRules {
   return {
   tag: 'en',
+  say: enSay,
+  firstPerson: words(['my', 'me', 'i', "i'm", 'mine', 'myself']),
+  temporary: words(['this\\s+week', 'this\\s+month', 'this\\s+summer', 'today', 'tonight', 'for\\s+now', 'at\\s+the\\s+moment', 'atm', 'temporarily', 'for\\s+a\\s+few\\s+(?:days|weeks)', 'until\\s+\\p{L}+']),
+  namedAs: rx(String.raw`(?:'s\s+name\s+is|\s+is\s+called|\s+is\s+named|\s+named|\s+called)(?=\s)`),
   triggers: [
+    { kind: 'dislike', re: rx(String.raw`\bi\s+(?:don't|dont|do\s+not|never|really\s+don't|really\s+dont)(?:\s+really)?\s+(?:like|liked|enjoy|enjoyed|love|loved)\s+`) },
+    { kind: 'dislike', re: rx(String.raw`\bi${ADV}\s+dislike\s+`) },
+    { kind: 'dislike', re: rx(String.raw`${IM}\s+not\s+(?:a\s+(?:big\s+|huge\s+)?fan\s+of|into)\s+`) },
     { kind: 'live', re: rx(String.raw`\bi${ADV}\s+(?:live|reside)\s+in\s+`) },
     { kind: 'live', re: rx(String.raw`${IM}${ADV}\s+(?:living|based)\s+in\s+`) },
     { kind: 'moved', re: rx(String.raw`\bi(?:'ve|\s+have)?(?:\s+(?:just|finally|recently))?\s+moved\s+(?:back\s+)?to\s+`) },
@@ -28,6 +67,7 @@ export function enRules(): LangRules {
     { kind: 'love', re: rx(String.raw`\bi${ADV}(?:\s+(?:absolutely|totally|so))?\s+(?:love|adore)\s+`) },
     { kind: 'love', re: rx(String.raw`${IM}\s+(?:so\s+|really\s+)?(?:obsessed\s+with|in\s+love\s+with|a\s+(?:big\s+|huge\s+)?fan\s+of)\s+`) },
     { kind: 'like', re: rx(String.raw`\bi${ADV}(?:\s+(?:kinda|quite))?\s+(?:like|enjoy)\s+`) },
+    { kind: 'like', re: rx(String.raw`${IM}\s+(?:really\s+|so\s+|totally\s+)?into\s+`) },
     { kind: 'hate', re: rx(String.raw`\bi${ADV}(?:\s+(?:absolutely|totally|so))?\s+(?:hate|detest|loathe)\s+`) },
     { kind: 'cantStand', re: rx(String.raw`\bi\s+(?:can't|cannot|can\s+not|cant)\s+stand\s+`) },
     { kind: 'favorite', re: rx(String.raw`\bmy\s+(?:favou?rite|fave?)\s+(?<cat>[\p{L}' ]{2,30}?)\s+(?:is|are)\s+`) },
@@ -77,13 +117,15 @@ export function enRules(): LangRules {
   boundary: words([
     'and', 'but', 'because', 'cause', 'cuz', 'bc', 'so', 'when', 'while', 'since', 'though', 'although', 'or',
     'if', 'then', 'lol', 'lmao', 'haha', 'now', 'anymore', 'too', 'right now', 'these days', 'atm', 'for now',
-    'with you', 'tbh', 'honestly', 'which', 'where', 'who', 'that', 'as well',
+    'with you', 'tbh', 'honestly', 'which', 'where', 'who', 'that', 'as well', 'someday', 'one day', 'at',
   ]),
   stopObject: words([
     'you', 'u', 'ya', 'ye', 'yall', "y'all", 'it', 'that', 'this', 'these', 'those', 'them', 'him', 'her', 'us',
     'me', 'myself', 'how', 'when', 'what', 'why', 'where', 'who', 'your', 'ur', 'yours', 'for', 'about',
     'here', 'there', 'so', 'too', 'a lot', 'lots', 'much', 'ok', 'okay', 'sleep', 'go home', 'die', 'cry', 'know', 'see',
     'understand', 'hear',
+    // Times and home: "I work at night", "I work from home" name no workplace.
+    'night', 'nights', 'home', 'the moment', 'the weekend', 'weekends', 'midnight', 'noon', 'late', 'early', 'all',
   ]),
   secondPerson: words(['you', 'u', 'ya', 'your', 'ur', 'yours', 'yourself', 'y\'all', 'yall']),
   leading: rx(String.raw`^(?:(?:really|so|just|totally|absolutely|actually|also)\s+)+`),

@@ -1,16 +1,64 @@
 // French self-statement rules for the memory extractor (see types.ts for the table's meaning).
 // Elisions are matched as written after apostrophe normalization ("j'habite", "j'adore", "l'").
 
-import { activities, rx, set, words, type LangRules } from './types';
+import { join, kinPhrases, verbForm } from './say';
+import { activities, rx, set, words, type LangRules, type Say } from './types';
 
 const ADV = String.raw`(?:\s+(?:maintenant|actuellement|toujours|encore|aussi|vraiment))?`;
 const TO = String.raw`(?:à|a|en|au|aux)`;
+
+const KIN = kinPhrases({
+  sister: 'la sœur|une sœur', brother: 'le frère|un frère', mother: 'la mère|une mère', father: 'le père|un père',
+  wife: 'la femme|une femme', husband: 'le mari|un mari', boyfriend: 'le copain|un copain', girlfriend: 'la copine|une copine',
+  son: 'le fils|un fils', daughter: 'la fille|une fille', 'best friend': 'le meilleur ami|un meilleur ami', friend: "l'ami|un ami",
+  boss: 'le patron|un patron', cousin: 'le cousin|un cousin', aunt: 'la tante|une tante', uncle: "l'oncle|un oncle",
+  grandmother: 'la grand-mère|une grand-mère', grandfather: 'le grand-père|un grand-père', dog: 'le chien|un chien',
+  cat: 'le chat|un chat', roommate: 'le colocataire|un colocataire',
+});
+/** "de Anna" -> "d'Anna". */
+const de = (name: string): string => (/^[aeiouyéèêàâîôûh]/iu.test(name) ? `d'${name}` : `de ${name}`);
+/** The person's own participle ("allée", "né") in "je suis allée", "je suis né". */
+const participle = (trigger: string, fallback: string): string => /\b(?:allée?|partie?|née?)\b/u.exec(trigger)?.[0] ?? fallback;
+
+const frSay: Say = {
+  live: (v, c) => join('habite', c.prep, v),
+  moved: (v, c) => join(/déménagée?|demenage\b/u.test(c.verb) && c.verb.includes("j'ai") ? 'a déménagé' : 'déménage', c.prep, v),
+  work: (v, c) => join('travaille', c.prep, v),
+  jobAs: (v) => join('travaille comme', v),
+  job: (v) => join('est', v),
+  study: (v) => join('étudie', v),
+  birthday: (v) => join('son anniversaire est le', v),
+  dayMonth: (month, day) => `${day}/${month}`,
+  born: (v, c) => join('est', participle(c.verb, 'né'), c.prep, v),
+  love: (v) => join('adore', v),
+  like: (v) => join('aime', v),
+  dislike: (v) => join("n'aime pas", v),
+  hate: (v) => join('déteste', v),
+  cantStand: (v) => join('ne supporte pas', v),
+  favorite: (cat, v, c) => join(/\bma\b/u.test(c.verb) ? 'sa' : 'son', cat, /préférée?/u.exec(c.verb)?.[0] ?? 'préféré', 'est', v),
+  want: (v, c) => join(verbForm(c.verb, { veux: 'veut', voudrais: 'voudrait', "j'ai": 'a envie de' }, 'veut'), v),
+  plan: (v, c) => join(verbForm(c.verb, { compte: 'compte', prévois: 'prévoit', prevois: 'prévoit', mon: 'a pour but de' }, 'compte'), v),
+  going: (v, c) => join(verbForm(c.verb, { vais: 'va', pars: 'part' }, 'va'), c.prep, v),
+  went: (v, c) => (c.verb.includes("j'étais") ? join('était', c.prep, v) : join('est', participle(c.verb, 'allé'), c.prep, v)),
+  event: (v) => join('a', v),
+  date: (span, iso) =>
+    span === 'day' ? `le ${iso}` : span === 'week' ? `la semaine du ${iso}` : span === 'weekend' ? `le week-end du ${iso}` : `en ${iso.slice(0, 7)}`,
+  often: (v) => join('parle souvent de', v),
+  named: (name, rel, c) => `${name} est ${KIN(rel).def} ${de(c.person)}`,
+  unnamed: (rel) => join('a', KIN(rel).indef),
+};
 
 /** Built on first use: a worker that never extracts memories in fr pays nothing for its regexes. */
 export function frRules(): LangRules {
   return {
   tag: 'fr',
+  say: frSay,
+  firstPerson: rx(String.raw`\b(?:mon|ma|mes|moi|je|me|mien|mienne)\b|\bm'`),
+  temporary: words(['cette\\s+semaine', 'ce\\s+mois', "aujourd'hui", 'ce\\s+soir', "pour\\s+l'instant", 'pour\\s+le\\s+moment', 'temporairement', 'quelques\\s+jours', "jusqu'à\\s+\\p{L}+"]),
+  namedAs: rx(String.raw`\s+s'appelle(?=\s)`),
   triggers: [
+    { kind: 'dislike', re: rx(String.raw`\b(?:je\s+n'aime|j'aime)\s+pas(?:\s+(?:trop|beaucoup|vraiment|du\s+tout|tellement))?\s+`) },
+    { kind: 'dislike', re: rx(String.raw`\bje\s+n'aime\s+(?:vraiment\s+)?pas(?:\s+(?:trop|beaucoup|du\s+tout))?\s+`) },
     { kind: 'live', re: rx(String.raw`\b(?:j'habite|je\s+vis)${ADV}\s+${TO}\s+`) },
     { kind: 'moved', re: rx(String.raw`\bj'ai\s+(?:déménagé|demenage|déménagée)\s+${TO}\s+`) },
     { kind: 'moved', re: rx(String.raw`\bje\s+(?:déménage|demenage)\s+${TO}\s+`) },
@@ -69,7 +117,7 @@ export function frRules(): LangRules {
   negationBefore: rx(String.raw`\b(?:jamais|plus|ne|n')\s*(?:\S+\s+)?$`),
   negationAfter: words(['pas', 'plus', 'jamais', 'rien']),
   boundary: words(['et', 'mais', 'parce', 'car', 'quand', 'si', 'ou', 'donc', 'alors', 'comme', 'maintenant', 'aussi', 'mdr', 'ptdr', 'lol', 'haha\\p{L}*', 'avec\\s+toi', 'depuis']),
-  stopObject: words(['te', 'toi', "t'", 'vous', 'ça', 'ca', 'cela', 'ceci', 'comment', 'quand', 'quoi', 'pourquoi', 'où', 'qui', 'ton', 'ta', 'tes', 'votre', 'vos', 'lui', 'leur', 'moi', 'rien', 'pas', 'maison']),
+  stopObject: words(['nuit', 'la\\s+nuit', 'de\\s+nuit', 'domicile', 'distance', 'te', 'toi', "t'", 'vous', 'ça', 'ca', 'cela', 'ceci', 'comment', 'quand', 'quoi', 'pourquoi', 'où', 'qui', 'ton', 'ta', 'tes', 'votre', 'vos', 'lui', 'leur', 'moi', 'rien', 'pas', 'maison']),
   secondPerson: rx(String.raw`\b(?<!-)(?:tu|toi|te|ton|ta|tes|vous|votre|vos)\b|\bt'`),
   leading: rx(String.raw`^(?:(?:le|la|les|un|une|des|du|de\s+la|bien|beaucoup|trop|vraiment|grave)\s+|l')+`),
   trailing: rx(String.raw`(?:\s+(?:trop|beaucoup|aussi|maintenant|grave|mdr|ptdr|lol|haha\p{L}*))+$`),

@@ -2,15 +2,61 @@
 // Italian drops the subject pronoun: "vivo a Roma" is first person by the verb's form, so nouns of the
 // same spelling ("il lavoro", "lo studio", "sono vivo") are kept out by `nounBefore`, and "ti amo" by a lookbehind.
 
-import { activities, rx, set, words, type LangRules } from './types';
+import { join, kinPhrases, verbForm } from './say';
+import { activities, rx, set, words, type LangRules, type Say } from './types';
 
 const CLITIC = String.raw`(?<!\b(?:ti|vi|la|lo|li|le|ci|mi)\s)`;
 const TO = String.raw`(?:a|ad|in|al|alla|allo|nel|nella)`;
+
+const KIN = kinPhrases({
+  sister: 'la sorella|una sorella', brother: 'il fratello|un fratello', mother: 'la madre|una madre', father: 'il padre|un padre',
+  wife: 'la moglie|una moglie', husband: 'il marito|un marito', boyfriend: 'il ragazzo|un ragazzo', girlfriend: 'la ragazza|una ragazza',
+  partner: 'il compagno|un compagno', son: 'il figlio|un figlio', daughter: 'la figlia|una figlia', 'best friend': "il migliore amico|un migliore amico",
+  friend: "l'amico|un amico", boss: 'il capo|un capo', cousin: 'il cugino|un cugino', aunt: 'la zia|una zia', uncle: 'lo zio|uno zio',
+  grandmother: 'la nonna|una nonna', grandfather: 'il nonno|un nonno', dog: 'il cane|un cane', cat: 'il gatto|un gatto',
+  roommate: 'il coinquilino|un coinquilino',
+});
+/** The person's own participle ("andata", "nato") in "sono andata", "sono nato". */
+const participle = (trigger: string, fallback: string): string => /\b(?:andat|stat|tornat|nat|trasferit)[oa]\b/u.exec(trigger)?.[0] ?? fallback;
+const piace = (trigger: string): string => (trigger.includes('piacciono') ? 'piacciono' : 'piace');
+
+const itSay: Say = {
+  live: (v, c) => join('vive', c.prep, v),
+  moved: (v, c) => join(c.verb.includes('trasferisco') ? 'si trasferisce' : `si è ${participle(c.verb, 'trasferito')}`, c.prep, v),
+  work: (v, c) => join('lavora', c.prep, v),
+  jobAs: (v) => join('lavora come', v),
+  job: (v) => join('è', v),
+  study: (v) => join('studia', v),
+  birthday: (v) => join('il suo compleanno è il', v),
+  dayMonth: (month, day) => `${day}/${month}`,
+  born: (v, c) => join('è', participle(c.verb, 'nato'), c.prep, v),
+  love: (v, c) => join(verbForm(c.verb, { amo: 'ama', adoro: 'adora' }, 'ama'), v),
+  like: (v, c) => join(`a ${c.person}`, piace(c.verb), v),
+  dislike: (v, c) => join(`a ${c.person} non`, piace(c.verb), v),
+  hate: (v) => join('odia', v),
+  cantStand: (v) => join('non sopporta', v),
+  favorite: (cat, v, c) => join(/\bla\s+mia\b/u.test(c.verb) ? 'la sua' : 'il suo', cat, /preferit[oa]/u.exec(c.verb)?.[0] ?? 'preferito', 'è', v),
+  want: (v, c) => join(verbForm(c.verb, { voglio: 'vuole', vorrei: 'vorrebbe' }, 'vuole'), v),
+  plan: (v, c) => join(verbForm(c.verb, { ho: 'ha intenzione di', conto: 'conta di', il: 'ha intenzione di' }, 'ha intenzione di'), v),
+  going: (v, c) => join(verbForm(c.verb, { vado: 'va', parto: 'parte', torno: 'torna' }, 'va'), c.prep, v),
+  went: (v, c) => (/\bero\b/u.test(c.verb) ? join('era', c.prep, v) : join('è', participle(c.verb, 'andato'), c.prep, v)),
+  event: (v) => join('ha', v),
+  date: (span, iso) =>
+    span === 'day' ? `il ${iso}` : span === 'week' ? `la settimana del ${iso}` : span === 'weekend' ? `il weekend del ${iso}` : `a ${iso.slice(0, 7)}`,
+  often: (v) => join('parla spesso di', v),
+  named: (name, rel, c) => `${name} è ${KIN(rel).def} di ${c.person}`,
+  unnamed: (rel) => join('ha', KIN(rel).indef),
+};
 
 /** Built on first use: a worker that never extracts memories in it pays nothing for its regexes. */
 export function itRules(): LangRules {
   return {
   tag: 'it',
+  say: itSay,
+  // Also a verb with "mi" attached ("svegliarmi", "allenarmi"): the person is the object.
+  firstPerson: rx(String.raw`\b(?:mio|mia|miei|mie|io|me|\p{L}+(?:ar|er|ir)mi)\b`),
+  temporary: words(['questa\\s+settimana', 'questo\\s+mese', 'oggi', 'stasera', 'per\\s+ora', 'per\\s+il\\s+momento', 'temporaneamente', 'qualche\\s+giorno', 'fino\\s+a\\s+\\p{L}+']),
+  namedAs: rx(String.raw`\s+si\s+chiama(?=\s)`),
   triggers: [
     { kind: 'live', re: rx(String.raw`\b(?:io\s+)?(?:vivo|abito)(?:\s+(?:ora|adesso|ancora|già|sempre))?\s+${TO}\s+`) },
     { kind: 'moved', re: rx(String.raw`\bmi\s+(?:sono\s+trasferit[oa]|trasferisco)\s+(?:a|ad|in)\s+`) },
@@ -72,8 +118,8 @@ export function itRules(): LangRules {
   // Articles and prepositions make the verb form a noun; an object clitic before it ("ti voglio", "li
     // voglio sentire", "tu mi piace") makes the statement about someone else.
     nounBefore: rx(String.raw`\b(?:il|lo|la|l'|un|uno|una|mio|mia|tuo|tua|suo|sua|del|della|al|nel|dal|sul|per|di|da|questo|quel|quello|è|sei|sono|era|ero|resto|sto|sta|ti|vi|ci|li|ne|tu|tanto|molto|poco|troppo|altro)\s*$`),
-  boundary: words(['e', 'ed', 'ma', 'però', 'pero', 'perché', 'perchè', 'xkè', 'xké', 'quando', 'se', 'o', 'oppure', 'anche', 'adesso', 'ora', 'ancora', 'con\\s+te', 'haha\\p{L}*', 'ahah\\p{L}*', 'cmq', 'comunque', 'che', 'così', 'cosi', 'tanto', 'troppo', 'molto', 'da\\s+morire']),
-  stopObject: words(['te', 'ti', 'tu', 'voi', 'vi', 'questo', 'questa', 'quello', 'quella', 'ciò', 'cio', 'come', 'quando', 'cosa', 'perché', 'perchè', 'dove', 'chi', 'tuo', 'tua', 'tuoi', 'tue', 'lui', 'lei', 'casa', 'tutto', 'tutta', 'tutti', 'per', 'con', 'da', 'ancora', 'adesso', 'oggi', 'stasera', 'molto', 'tanto', 'troppo', 'sempre', 'così', 'cosi', 'qui', 'qua', 'lì', 'là', 'più', 'si', 'sì', 'di', 'che', 'esattamente', 'quanto', 'qst', 'qsto', 'qsta', 'xò', 'però', 'x', 'sapere', 'capire', 'sentire', 'vedere', 'avere']),
+  boundary: words(['e', 'ed', 'ma', 'però', 'pero', 'perché', 'perchè', 'xkè', 'xké', 'quando', 'se', 'o', 'oppure', 'anche', 'adesso', 'ora', 'ancora', 'con\\s+te', 'haha\\p{L}*', 'ahah\\p{L}*', 'cmq', 'comunque', 'che', 'così', 'cosi', 'tanto', 'troppo', 'molto', 'da\\s+morire', 'da\\s+(?:\\p{N}+|un|una|due|tre|qualche|molti|molto|tanto|sempre|anni|mesi)']),
+  stopObject: words(['notte', 'di\\s+notte', 'la\\s+notte', 'turno', 'te', 'ti', 'tu', 'voi', 'vi', 'questo', 'questa', 'quello', 'quella', 'ciò', 'cio', 'come', 'quando', 'cosa', 'perché', 'perchè', 'dove', 'chi', 'tuo', 'tua', 'tuoi', 'tue', 'lui', 'lei', 'casa', 'tutto', 'tutta', 'tutti', 'per', 'con', 'da', 'ancora', 'adesso', 'oggi', 'stasera', 'molto', 'tanto', 'troppo', 'sempre', 'così', 'cosi', 'qui', 'qua', 'lì', 'là', 'più', 'si', 'sì', 'di', 'che', 'esattamente', 'quanto', 'qst', 'qsto', 'qsta', 'xò', 'però', 'x', 'sapere', 'capire', 'sentire', 'vedere', 'avere']),
   secondPerson: rx(String.raw`\b(?:te|ti|tu|tuo|tua|tuoi|tue|voi|vi|vostr[oaie]|\p{L}+(?:ar|er|ir)ti)\b`),
   leading: rx(String.raw`^(?:(?:il|lo|la|i|gli|le|un|uno|una|molto|tanto|tantissimo|troppo|davvero|proprio|un\s+sacco)\s+|l'|un')+`),
   trailing: rx(String.raw`(?:\s+(?:molto|tanto|tantissimo|troppo|un\s+sacco|anche|adesso|ora|ormai|cmq|haha\p{L}*|ahah\p{L}*))+$`),

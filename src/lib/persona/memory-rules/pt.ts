@@ -1,15 +1,56 @@
 // Portuguese (Brazil and Portugal) self-statement rules for the memory extractor (see types.ts).
 // Pro-drop like Spanish: "moro em Lisboa" is first person by the verb; "eu te amo" is kept out by a lookbehind.
 
-import { activities, rx, set, words, type LangRules } from './types';
+import { join, kinPhrases, verbForm } from './say';
+import { activities, rx, set, words, type LangRules, type Say } from './types';
 
 const CLITIC = String.raw`(?<!\b(?:te|o|a|os|as|lhe|vos|me)\s)`;
 const ADV = String.raw`(?:\s+(?:agora|atualmente|ainda|já))?`;
+
+const KIN = kinPhrases({
+  sister: 'a irmã|uma irmã', brother: 'o irmão|um irmão', mother: 'a mãe|uma mãe', father: 'o pai|um pai', wife: 'a esposa|uma esposa',
+  husband: 'o marido|um marido', boyfriend: 'o namorado|um namorado', girlfriend: 'a namorada|uma namorada', son: 'o filho|um filho',
+  daughter: 'a filha|uma filha', 'best friend': 'o melhor amigo|um melhor amigo', friend: 'um amigo|um amigo', boss: 'o chefe|um chefe',
+  cousin: 'o primo|um primo', aunt: 'a tia|uma tia', uncle: 'o tio|um tio', grandmother: 'a avó|uma avó', grandfather: 'o avô|um avô',
+  dog: 'o cachorro|um cachorro', cat: 'o gato|um gato',
+});
+
+const ptSay: Say = {
+  live: (v, c) => join('mora', c.prep, v),
+  moved: (v, c) => join(c.verb.includes('vou') ? 'vai se mudar' : 'mudou-se', c.prep, v),
+  work: (v, c) => join('trabalha', c.prep, v),
+  jobAs: (v) => join('trabalha como', v),
+  job: (v) => join('é', v),
+  study: (v, c) => (c.verb.includes('faço') ? join('faz', c.verb.replace(/^(?:eu\s+)?faço\s+/u, ''), v) : join('estuda', v)),
+  birthday: (v) => join('faz aniversário em', v),
+  dayMonth: (month, day) => `${day}/${month}`,
+  born: (v, c) => join('nasceu', c.prep, v),
+  love: (v, c) => join(verbForm(c.verb, { amo: 'ama', adoro: 'adora' }, 'ama'), v),
+  like: (v, c) => join('gosta', c.prep, v),
+  dislike: (v, c) => join('não gosta', c.prep, v),
+  hate: (v) => join('odeia', v),
+  cantStand: (v, c) => join('não', verbForm(c.verb, { suporto: 'suporta', aguento: 'aguenta' }, 'suporta'), v),
+  favorite: (cat, v, c) => join(/\bminha\b/u.test(c.verb) ? 'sua' : 'seu', cat, /(?:favorit|preferid)[oa]/u.exec(c.verb)?.[0] ?? 'favorito', 'é', v),
+  want: (v, c) => join(verbForm(c.verb, { quero: 'quer', queria: 'queria' }, 'quer'), v),
+  plan: (v, c) => join(verbForm(c.verb, { pretendo: 'pretende', planejo: 'planeja', estou: 'está planejando', tô: 'está planejando', meu: 'pretende' }, 'pretende'), v),
+  going: (v, c) => join('vai', c.prep, v),
+  went: (v, c) => join('foi', c.prep, v),
+  event: (v) => join('tem', v),
+  date: (span, iso) =>
+    span === 'day' ? `em ${iso}` : span === 'week' ? `na semana de ${iso}` : span === 'weekend' ? `no fim de semana de ${iso}` : `em ${iso.slice(0, 7)}`,
+  often: (v) => join('fala muito de', v),
+  named: (name, rel, c) => `${name} é ${KIN(rel).def} de ${c.person}`,
+  unnamed: (rel) => join('tem', KIN(rel).indef),
+};
 
 /** Built on first use: a worker that never extracts memories in pt pays nothing for its regexes. */
 export function ptRules(): LangRules {
   return {
   tag: 'pt',
+  say: ptSay,
+  firstPerson: words(['meu', 'minha', 'meus', 'minhas', 'eu', 'mim', 'comigo']),
+  temporary: words(['esta\\s+semana', 'essa\\s+semana', 'este\\s+mês', 'hoje', 'hoje\\s+à\\s+noite', 'por\\s+enquanto', 'por\\s+agora', 'temporariamente', 'uns\\s+dias', 'até\\s+\\p{L}+']),
+  namedAs: rx(String.raw`\s+(?:se\s+chama|chama)(?=\s)`),
   triggers: [
     { kind: 'live', re: rx(String.raw`\b(?:eu\s+)?(?:moro|vivo|resido)${ADV}\s+(?:em|no|na|nos|nas)\s+`) },
     { kind: 'moved', re: rx(String.raw`\b(?:eu\s+)?(?:me\s+mudei|mudei(?:-me)?|vou\s+me\s+mudar)\s+(?:para|pra|pro)\s+`) },
@@ -67,8 +108,8 @@ export function ptRules(): LangRules {
   negationBefore: rx(String.raw`\b(?:não|nao|nunca|jamais|nem)\s+(?:\S+\s+)?$`),
   negationAfter: words(['mais', 'nada']),
   nounBefore: rx(String.raw`\b(?:o|a|um|uma|meu|minha|teu|tua|seu|sua|do|da|no|na|ao|pelo|pela|está|estou|tá|tô|sou|é|esse|este|te|você|vc)\s+$`),
-  boundary: words(['e', 'mas', 'porque', 'porquê', 'pq', 'que', 'quando', 'se', 'ou', 'então', 'entao', 'também', 'tambem', 'agora', 'kkk\\p{L}*', 'haha\\p{L}*', 'rs\\p{L}*', 'com\\s+você', 'contigo', 'desde']),
-  stopObject: words(['te', 'você', 'voce', 'vc', 'vocês', 'isso', 'isto', 'aquilo', 'esse', 'essa', 'este', 'esta', 'como', 'quando', 'que', 'onde', 'porque', 'teu', 'tua', 'seu', 'sua', 'ele', 'ela', 'casa', 'muito', 'demais', 'nada', 'tudo']),
+  boundary: words(['há', 'desde', 'e', 'mas', 'porque', 'porquê', 'pq', 'que', 'quando', 'se', 'ou', 'então', 'entao', 'também', 'tambem', 'agora', 'kkk\\p{L}*', 'haha\\p{L}*', 'rs\\p{L}*', 'com\\s+você', 'contigo', 'desde']),
+  stopObject: words(['noite', 'de\\s+noite', 'à\\s+noite', 'turno', 'te', 'você', 'voce', 'vc', 'vocês', 'isso', 'isto', 'aquilo', 'esse', 'essa', 'este', 'esta', 'como', 'quando', 'que', 'onde', 'porque', 'teu', 'tua', 'seu', 'sua', 'ele', 'ela', 'casa', 'muito', 'demais', 'nada', 'tudo']),
   secondPerson: words(['te', 'você', 'voce', 'vc', 'vocês', 'voces', 'tu', 'teu', 'tua', 'contigo', 'seu', 'sua']),
   leading: rx(String.raw`^(?:(?:o|a|os|as|um|uma|muito|demais|bastante|tanto)\s+)+`),
   trailing: rx(String.raw`(?:\s+(?:muito|demais|tanto|também|tambem|agora|kkk\p{L}*|haha\p{L}*|rs\p{L}*))+$`),

@@ -1,9 +1,12 @@
 // Shapes of the per-language tables the memory extractor runs: trigger patterns for self-statements
 // ("I live in", "vivo a", "ich wohne in"), kinship words, guards (negation, hypotheticals, reported
-// speech) and date words. Invariants: every trigger is first person; patterns are written with `\b`,
-// which `rx` turns into a Unicode-aware boundary (JS's own `\b` only knows ASCII letters).
+// speech), date words and the statement templates. Invariants: every trigger is first person; patterns
+// are written with `\b`, which `rx` turns into a Unicode-aware boundary (JS's own `\b` only knows ASCII
+// letters); a language's templates are wholly in that language, so a statement never mixes two.
 
-/** What a trigger states; engine-level templates turn it into English text. */
+import type { DateSpan } from '../dates';
+
+/** What a trigger states; the language's `say` templates turn it into a statement. */
 export type FactKind =
   | 'live' // Lives in X (residence)
   | 'moved' // Moved to X (residence)
@@ -15,6 +18,7 @@ export type FactKind =
   | 'born' // Was born in/on X
   | 'love'
   | 'like'
+  | 'dislike' // a negated like or love: "I don't like X", "Ich mag keine X", "No me gusta X"
   | 'hate'
   | 'cantStand'
   | 'favorite' // Favorite <cat> is X (group `cat`)
@@ -56,8 +60,63 @@ export interface DateWords {
   weekdayPrefix?: string;
 }
 
+/** What a template may use besides the value. */
+export interface SayContext {
+  /** The persona's name. */
+  person: string;
+  /** The preposition the person used before the value ("in", "nach", "в"), or ''. */
+  prep: string;
+  /** The person's own verb of the trigger ("переехала", "fahre"), lowercase, or ''. */
+  verb: string;
+}
+
+/**
+ * Statement templates of one language. The value is the person's own words as written (so a Russian
+ * object keeps the case its preposition governs, and the template repeats that preposition); nothing
+ * is translated.
+ */
+export interface Say {
+  live(v: string, c: SayContext): string;
+  moved(v: string, c: SayContext): string;
+  work(v: string, c: SayContext): string;
+  jobAs(v: string, c: SayContext): string;
+  /** "I'm a nurse" / "Ich bin Lehrerin": the job or student word as written. */
+  job(v: string, c: SayContext): string;
+  study(v: string, c: SayContext): string;
+  /** `v`: the person's words ("March 3", "il 5 maggio") or dayMonth() of a resolved date. */
+  birthday(v: string, c: SayContext): string;
+  dayMonth(month: number, day: number): string;
+  born(v: string, c: SayContext): string;
+  love(v: string, c: SayContext): string;
+  like(v: string, c: SayContext): string;
+  dislike(v: string, c: SayContext): string;
+  hate(v: string, c: SayContext): string;
+  cantStand(v: string, c: SayContext): string;
+  favorite(cat: string, v: string, c: SayContext): string;
+  want(v: string, c: SayContext): string;
+  plan(v: string, c: SayContext): string;
+  going(v: string, c: SayContext): string;
+  went(v: string, c: SayContext): string;
+  /** "I have a job interview on Monday": `v` is the thing as written. */
+  event(v: string, c: SayContext): string;
+  /** A resolved date as a phrase that follows a statement. */
+  date(span: DateSpan, iso: string): string;
+  often(v: string): string;
+  /** "Anna is Sam's sister": `relation` is the English key of the kin table. */
+  named(name: string, relation: string, c: SayContext): string;
+  /** "Has a brother". */
+  unnamed(relation: string): string;
+}
+
 export interface LangRules {
   tag: string;
+  say: Say;
+  /** First-person words: an object with one ("Loves my wife") is not a statement of its own. */
+  firstPerson: RegExp;
+  /** Anywhere in the sentence: the statement holds only for now ("this week", "for now"): no lasting fact. */
+  temporary: RegExp;
+  /** Right after a kin word: "'s name is", "heißt", "se llama" -- the name follows. */
+  namedAs: RegExp;
   triggers: TriggerRule[];
   kin: KinRule[];
   /** Anywhere before the trigger in the sentence: "if", "wenn", "se", "если"... */
@@ -66,8 +125,10 @@ export interface LangRules {
   reported: RegExp;
   /** Matches at the very end of the text before the trigger: "don't ", "non ", "не ". */
   negationBefore: RegExp;
-  /** Matches the start of an object that negates or qualifies away the statement: "nicht", "pas", "niet". */
+  /** Matches the start of an object that negates the statement: "(ich mag) keine", "(j'aime) pas". */
   negationAfter: RegExp;
+  /** Matches the end of an object that negates it, in languages that negate last: "(ich mag Jazz) nicht". */
+  negationLast?: RegExp;
   /** Matches the end of the text before a pro-drop verb that is really a noun: "il lavoro", "el trabajo". */
   nounBefore?: RegExp;
   /** Words that end an object: conjunctions, "because", time adverbs... (matched as whole words). */
