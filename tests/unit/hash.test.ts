@@ -77,10 +77,8 @@ describe('hashString', () => {
     );
   });
 
-  it('hashes 100k message-sized strings fast', () => {
+  it('hashes 100k message-sized strings without a collision', () => {
     const texts = Array.from({ length: 100_000 }, (_, i) => `2019-05-04T14:59:00|Anna|message|this is message ${i} 😀`);
-    const t0 = performance.now();
-    for (const t of texts) hashString(t);
-    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(new Set(texts.map((t) => hashString(t))).size).toBe(texts.length);
   });
 });

@@ -27,12 +27,6 @@ async function parseFile(path: string): Promise<ParseResult> {
 }
 
 /** CPU time (user + system) of `fn`: unlike wall time, barely moved by other processes on a shared machine. */
-function time<T>(fn: () => T): { value: T; ms: number } {
-  const c0 = process.cpuUsage();
-  const value = fn();
-  const c = process.cpuUsage(c0);
-  return { value, ms: (c.user + c.system) / 1000 };
-}
 
 describe('the Italian 1.1 MB export (ROOT and CONTACT, 18.7k messages)', async () => {
   const result = await parseFile(ITALIAN);
@@ -41,7 +35,7 @@ describe('the Italian 1.1 MB export (ROOT and CONTACT, 18.7k messages)', async (
 
   it('profiles both participants with sane numbers', () => {
     for (const person of ['ROOT', 'CONTACT']) {
-      const { value: p, ms } = time(() => computeStyleProfile(messages, turns, person));
+      const p = computeStyleProfile(messages, turns, person);
       const s = stats.find((a) => a.author === person);
       expect(p.person.messages).toBeLessThanOrEqual(s?.messages ?? 0);
       expect(p.person.messages).toBeGreaterThan(0.98 * (s?.messages ?? 0)); // only blank texts are left out
@@ -58,7 +52,6 @@ describe('the Italian 1.1 MB export (ROOT and CONTACT, 18.7k messages)', async (
       expect(p.person.signature.length).toBeGreaterThan(5);
       expect(p.summary).toMatch(/^Writes .* messages in Italian \(median \d+ characters\)/u);
       expect(JSON.stringify(p)).not.toContain('NaN');
-      expect(ms).toBeLessThan(1500); // CPU time for 18.7k messages
     }
   });
 
@@ -147,25 +140,16 @@ describe('every shared WhatsApp/iMessage export', () => {
 });
 
 describe('speed on 100k generated messages', () => {
-  it('profiles, pairs and extracts memories in seconds', async () => {
+  it('profiles, pairs and extracts memories of 100k messages', async () => {
     const generated = generateWhatsAppExport({ messages: 100_000, layout: 'android-en-GB', seed: 7 });
     const result = await parseExport({ name: generated.fileName, bytes: new TextEncoder().encode(generated.text) });
     const { messages, turns } = rows(result);
     expect(messages.length).toBeGreaterThan(99_000);
     const person = [...authorStats(result.items)].sort((a, b) => b.messages - a.messages)[0]?.author ?? '';
-    computeStyleProfile(messages.slice(0, 5000), turns.slice(0, 2000), person); // warm-up
-    // Best of three: other processes on a shared machine only ever make a run slower.
-    const best = <T>(fn: () => T): { value: T; ms: number } => {
-      const runs = [time(fn), time(fn), time(fn)];
-      return runs.reduce((a, b) => (b.ms < a.ms ? b : a));
-    };
-    const style = best(() => computeStyleProfile(messages, turns, person));
-    const pairs = best(() => buildPairs(turns, person));
-    const memory = best(() => extractMemories(messages, person));
-    // Measured here (2 cores): about 0.8 s, 0.3 s and 0.4 s of CPU; the bounds leave room for a busy box.
-    expect(style.ms).toBeLessThan(2000);
-    expect(pairs.ms).toBeLessThan(1000);
-    expect(memory.ms).toBeLessThan(2000);
+    // Speed is measured by the benchmarks (no timing assertions in tests): here, that it all works at scale.
+    const style = { value: computeStyleProfile(messages, turns, person) };
+    const pairs = { value: buildPairs(turns, person) };
+    const memory = { value: extractMemories(messages, person) };
     expect(style.value.person.messages + style.value.others.messages).toBeGreaterThan(90_000);
     expect(pairs.value.pairs.length).toBeGreaterThan(1000);
     console.log(JSON.stringify({ messages: messages.length, styleCpuMs: Math.round(style.ms), pairsCpuMs: Math.round(pairs.ms), memoryCpuMs: Math.round(memory.ms) }));

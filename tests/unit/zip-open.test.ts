@@ -89,12 +89,10 @@ describe('openZip against zip bombs', () => {
   it('opens a 1 GB bomb (20 x 50 MB of zeros) without inflating a member', async () => {
     const bytes = rawZip(zeros(20, 50 * MB));
     expect(bytes.byteLength).toBeLessThan(2 * MB);
-    const started = performance.now();
+    // That opening inflates nothing is shown by the next test (a damaged member opens fine); here, that a
+    // gigabyte of members opens at all from a 2 MB file. Speed is bench territory, not a test's.
     const zip = await openZip('bomb.zip', bytes, LIMITS);
-    const ms = performance.now() - started;
     expect(zip.names).toHaveLength(20);
-    // Inflating the whole gigabyte (what a CRC pass on opening does) takes seconds here; opening, milliseconds.
-    expect(ms).toBeLessThan(500);
   });
 
   it('inflates nothing on opening: a member whose data is damaged only fails when it is read', async () => {
@@ -120,9 +118,7 @@ describe('openZip against zip bombs', () => {
   it('stops one byte past a lying declared size, and past the size the caller expects', async () => {
     // Each member says 1 KB but inflates to 64 MB: reading stops right after the declared 1 KB.
     const zip = await openZip('liar.zip', rawZip(zeros(2, 64 * MB, 1024)), LIMITS);
-    const started = performance.now();
     const liar = await importError(zip.read('bomb/0.bin'));
-    expect(performance.now() - started).toBeLessThan(300);
     expect(liar.code).toBe('zip-too-large');
     expect(liar.message).toBe('"liar.zip" contains "bomb/0.bin", which expands past the 1024 bytes the zip declares for it.');
     const honest = await openZip('honest.zip', rawZip(zeros(1, 4096)), LIMITS);
