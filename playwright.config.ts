@@ -12,7 +12,7 @@ export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
   outputDir: process.env.PERSONAYOU_E2E_DIST === undefined ? 'test-results' : `test-results-${process.env.PERSONAYOU_E2E_DIST}`,
-  // Generates the WebLLM test weights into tests/.models/ when they are missing.
+  // Generates the random-weight test models into tests/.models/ when they are missing or stale.
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 20_000 },
@@ -27,10 +27,10 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    // The shared test models (real tokenizers, random weights) are served at /models/ for the embed tests,
-    // overlaid with the generated WebLLM weights of tests/.models (global-setup.ts).
+    // The test models are served at /models/: the committed real files of tests/models (configs, tokenizers,
+    // the WebLLM model library) overlaid with the random weights generated into tests/.models (global-setup.ts).
     command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1 --outDir ${OUT_DIR}`,
-    env: { PERSONAYOU_TEST_MODELS: ['../shared/models', 'tests/.models'].join(delimiter) },
+    env: { PERSONAYOU_TEST_MODELS: ['tests/models', 'tests/.models'].join(delimiter) },
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     timeout: 60_000,

@@ -1,8 +1,8 @@
 // Test-only Vite plugin: serves a folder of test models at /models/ from the preview (and dev) server,
 // enabled by PERSONAYOU_TEST_MODELS (set by playwright.config.ts). Several folders may be given, separated
-// by the path delimiter (`:`): they are overlaid, the first that has a file answers (generated test
-// weights in tests/.models sit beside the shared configs). Paths are resolved inside each folder (no `..`
-// escape), and a missing file is a real 404: Vite's SPA fallback would answer index.html with 200.
+// by the path delimiter (`:`): they are overlaid, the first that has a file answers (the committed configs
+// of tests/models sit beside the generated weights in tests/.models). Paths are resolved inside each folder
+// (no `..` escape), and a missing file is a real 404: Vite's SPA fallback would answer index.html with 200.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delimiter, extname, resolve, sep } from 'node:path';
@@ -70,7 +70,7 @@ export function modelsMiddleware(roots: readonly string[]) {
   };
 }
 
-/** `root`: the models folder(s) (../shared/models from the project). Null disables the plugin. */
+/** `root`: the models folder(s) (tests/models and tests/.models from the project). Null disables the plugin. */
 export function serveModels(root: string | undefined): Plugin | null {
   if (root === undefined || root === '') return null;
   const roots = root
