@@ -9,13 +9,15 @@ const PORT = Number(process.env.PERSONAYOU_E2E_PORT ?? 4173);
 const OUT_DIR = process.env.PERSONAYOU_E2E_DIST ?? 'dist';
 /** A second origin serving the same test models hub-style with CORS (tests/e2e/model-mirror.ts). */
 const MIRROR_PORT = PORT + 1;
-const TEST_MODELS = ['../shared/models', 'tests/.models', 'tests/e2e/served'].join(delimiter);
+// The committed real files of tests/models (configs, tokenizers, the WebLLM model library), the random weights
+// generated into tests/.models (global-setup.ts), and the e2e probes of tests/e2e/served.
+const TEST_MODELS = ['tests/models', 'tests/.models', 'tests/e2e/served'].join(delimiter);
 
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',
   outputDir: process.env.PERSONAYOU_E2E_DIST === undefined ? 'test-results' : `test-results-${process.env.PERSONAYOU_E2E_DIST}`,
-  // Generates the WebLLM test weights into tests/.models/ when they are missing.
+  // Generates the random-weight test models into tests/.models/ when they are missing or stale.
   globalSetup: './tests/e2e/global-setup.ts',
   timeout: 120_000,
   expect: { timeout: 20_000 },
@@ -31,8 +33,7 @@ export default defineConfig({
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: [
     {
-      // The test models (real tokenizers, random weights) are served at /models/, overlaid with the generated
-      // weights of tests/.models (global-setup.ts). The mirror's origin is allowed in connect-src.
+      // The test models are served at /models/; the mirror's origin is allowed in connect-src.
       command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1 --outDir ${OUT_DIR}`,
       env: { PERSONAYOU_TEST_MODELS: TEST_MODELS, PERSONAYOU_CONNECT_SRC: `http://127.0.0.1:${MIRROR_PORT}` },
       url: `http://127.0.0.1:${PORT}`,

@@ -4,19 +4,16 @@
 // overhead. Rounds alternate app/bare so machine load drifts hit both alike. One JSON object on stdout.
 // Usage: tsx tests/bench/chat.bench.ts [--rounds 5] [--tokens 32]
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { delimiter } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import type { ModelSpec } from '../../src/lib/llm/types';
 import { launchOptions } from '../e2e/browser';
+import { ensureTestModels, SERVED_MODELS } from '../model-gen/test-models';
 import type { ChatBenchApi, RoundTiming } from './chat-page';
 import { personaPromptData, type PersonaPromptData } from './chat-persona';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SHARED_MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
-const GENERATED_MODELS = fileURLToPath(new URL('../.models/', import.meta.url));
 const LOCAL_PATH = '/models/transformers/';
 const PORT = 4192;
 
@@ -31,10 +28,10 @@ const rounds = arg('--rounds', 5);
 const maxNewTokens = arg('--tokens', 32);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-// The benchmark-grade SmolLM2-135M shape when its weights were generated (README of the shared models),
-// else the tiny llama: same tokenizer and template, so the prompt is the same, only the cost differs.
-const big = existsSync(`${GENERATED_MODELS}transformers/SmolLM2-135M-Instruct-randomweights/onnx/model_quantized.onnx`);
-const modelId = big ? 'SmolLM2-135M-Instruct-randomweights' : 'tiny-random-llama-smollm2-tok';
+// The benchmark-grade model: the exact SmolLM2-135M-Instruct shape (random weights, real tokenizer and
+// template), generated into tests/.models on first use (about 160 MB, seconds).
+const modelId = 'SmolLM2-135M-Instruct-randomweights';
+ensureTestModels([modelId], { log });
 const spec: ModelSpec = { engine: 'cpu', id: `cpu:${modelId}`, label: modelId, modelId, dtype: 'q8', contextWindow: 2048, source: { kind: 'local', path: LOCAL_PATH } };
 
 const median = (xs: number[]): number => {
@@ -54,7 +51,7 @@ function summary(timings: RoundTiming[]) {
 }
 
 const data: PersonaPromptData & { fixture: string } = await personaPromptData(spec.contextWindow, maxNewTokens);
-process.env['PERSONAYOU_TEST_MODELS'] = [GENERATED_MODELS, SHARED_MODELS].join(delimiter);
+process.env['PERSONAYOU_TEST_MODELS'] = SERVED_MODELS;
 const server: ViteDevServer = await createServer({
   root: ROOT,
   logLevel: 'error',

@@ -1,12 +1,12 @@
 // Drives the benchmark page in real Chromium: a Vite dev server (this project's config, test models at
-// /models/ from ../shared/models) on a private port, the system Chromium with the e2e flags, and a typed
-// handle on the page's benchmark worker. Everything stops in `close()`.
+// /models/ from tests/models and the generated tests/.models) on a private port, the system Chromium with
+// the e2e flags, and a typed handle on the page's benchmark worker. Everything stops in `close()`.
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchOptions } from '../e2e/browser';
+import { ensureTestModels, SERVED_MODELS } from '../model-gen/test-models';
 
-export const MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export interface Harness {
@@ -15,8 +15,10 @@ export interface Harness {
 }
 
 export async function openBenchPage(port = 4191): Promise<Harness> {
+  // The benchmark-grade embedder (the exact all-MiniLM-L6-v2 shape), made on first use.
+  ensureTestModels(['all-MiniLM-L6-v2-randomweights'], { log: (line) => process.stderr.write(`${line}\n`) });
   // Read by vite.config.ts's test-model plugin when the config loads below.
-  process.env['PERSONAYOU_TEST_MODELS'] = MODELS;
+  process.env['PERSONAYOU_TEST_MODELS'] = SERVED_MODELS;
   const server: ViteDevServer = await createServer({
     root: ROOT,
     logLevel: process.env['BENCH_VITE_LOG'] === '1' ? 'info' : 'error',

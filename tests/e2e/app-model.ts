@@ -84,7 +84,7 @@ export function topAuthor(file: string): string {
   return name;
 }
 
-/** The shared tiny llama (real SmolLM2 tokenizer, random weights) for the CPU engine. */
+/** The tiny llama test model (real SmolLM2 tokenizer, random weights) for the CPU engine. */
 export const TINY_CPU_MODEL = 'tiny-random-llama-smollm2-tok';
 
 /**
@@ -118,7 +118,7 @@ export async function loadTinyCpuModel(page: Page, contextWindow = 8192, from: {
   await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
 }
 
-/** The shared tiny BERT (real MiniLM tokenizer, random weights) as a persona's embedding model. */
+/** The tiny BERT test model (real MiniLM tokenizer, random weights) as a persona's embedding model. */
 export const TINY_EMBED_MODEL = 'tiny-random-bert-minilm-tok';
 
 /** In the persona's embedding panel: this site's /models/ folder and the tiny BERT, saved. */

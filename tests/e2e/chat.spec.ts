@@ -1,5 +1,5 @@
 // The chat screen with a real engine and no network beyond this site: import a fixture, load the CPU
-// engine (transformers.js on WASM) with the shared tiny llama (real SmolLM2 tokenizer, random weights),
+// engine (transformers.js on WASM) with the tiny llama test model (real SmolLM2 tokenizer, random weights),
 // open the persona's Chat tab, send a message, watch tokens stream into a persona bubble carrying the
 // "simulated" label, Stop it, rate it thumbs-up, and find the conversation and the rating after a reload.
 import { expect, test } from '@playwright/test';

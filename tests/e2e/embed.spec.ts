@@ -1,7 +1,7 @@
 // Embeddings in the real app: import an export, pick the local test model in the settings, build the
 // embeddings with the real transformers.js engine (ONNX Runtime Web, WASM), reload mid-way and see the
 // job continue from the stored batches, then search the persona and get reply pairs back.
-// The model is the shared tiny BERT (real MiniLM tokenizer, random weights): fast, same code path.
+// The model is the tiny BERT test model (real MiniLM tokenizer, random weights): fast, same code path.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
 import { FIXTURES, chooseTinyEmbedModel, createPersona, pickFiles } from './app-model';

@@ -1,4 +1,4 @@
-// "How close is it?" end to end with the real engines on the shared test models: import a fixture with
+// "How close is it?" end to end with the real engines on the random-weight test models: import a fixture with
 // held-out replies, choose the tiny BERT as the embedding model (not embedded yet: the run embeds what it
 // needs), load the tiny CPU llama, run the evaluation on 3 held-out replies and watch progress numbers;
 // the report renders (style score 0-100, a row per baseline, charts, side-by-side samples whose "real"

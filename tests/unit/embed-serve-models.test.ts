@@ -1,4 +1,4 @@
-// The test-model server behind the e2e tests: serves ../shared/models at /models/, answers a missing
+// The test-model server behind the e2e tests: serves tests/models at /models/, answers a missing
 // file (or a path escaping the folder) with a real 404, and leaves every other URL to the app server.
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelsMiddleware, resolveModelPath } from '../../src/server/serve-models';
 
-const MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
+const MODELS = fileURLToPath(new URL('../models/', import.meta.url));
 
 describe('resolveModelPath', () => {
   it('stays inside the folder', () => {

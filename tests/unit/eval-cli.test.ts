@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExport } from '../../src/lib/ingest/index';
@@ -16,12 +16,14 @@ import { VARIANTS, type FidelityReport } from '../../src/lib/persona/fidelity-ru
 import { buildPairs } from '../../src/lib/persona/pairs';
 import { computeStyleProfile } from '../../src/lib/persona/style';
 import { testSliceStart } from '../../src/lib/persona/test-slice';
+import { ensureTestModels, GENERATED_MODELS, SOURCE_MODELS } from '../model-gen/test-models';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXPORT = fileURLToPath(new URL('../fixtures/exports/whatsapp/en/whats-reader__android_WhatsApp_Chat_with_Alice.txt', import.meta.url));
-const MODELS = fileURLToPath(new URL('../../../shared/models/transformers', import.meta.url));
-/** The browser engines read a folder laid out like the app's /models/ (transformers/<id>/...). */
-const APP_MODELS = fileURLToPath(new URL('../../../shared/models', import.meta.url));
+/** The node engine reads one folder of complete model folders (the generated ones: real files and weights). */
+const MODELS = join(GENERATED_MODELS, 'transformers');
+/** The browser engines read folders laid out like the app's /models/ (transformers/<id>/...), overlaid. */
+const APP_MODELS = [SOURCE_MODELS, GENERATED_MODELS].join(delimiter);
 const MODEL_ARGS = ['--engine', 'cpu', '--model', 'tiny-random-llama-smollm2-tok', '--embed-model', 'tiny-random-bert-minilm-tok', '--models', MODELS];
 const RUN_ARGS = [EXPORT, '--person', 'Alice', ...MODEL_ARGS, '--samples', '3', '--max-tokens', '8'];
 
@@ -48,6 +50,7 @@ let dir = '';
 const runs: Record<string, Run> = {};
 
 beforeAll(async () => {
+  ensureTestModels(['tiny-random-llama-smollm2-tok', 'tiny-random-bert-minilm-tok']);
   dir = await mkdtemp(join(tmpdir(), 'personayou-eval-'));
   const cases: Record<string, () => Promise<Run>> = {
     full: () => cli(...RUN_ARGS),

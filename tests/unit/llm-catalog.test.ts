@@ -19,7 +19,7 @@ import {
 const ORIGIN = 'http://127.0.0.1:4173';
 const records = prebuiltAppConfig.model_list as ModelRecordLike[];
 const catalog = webLlmCatalog(records);
-const LIB = new URL('../../../shared/models/mlc/libs/v0_2_48/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm', import.meta.url);
+const LIB = new URL('../models/mlc/libs/v0_2_48/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm', import.meta.url);
 
 function entry(id: string): WebLlmEntry {
   const found = catalog.find((e) => e.id === id);
@@ -27,7 +27,7 @@ function entry(id: string): WebLlmEntry {
   return found;
 }
 
-/** Bytes of all parameters the compiled library expects (its embedded metadata, as gen_mlc.py reads it). */
+/** Bytes of all parameters the compiled library expects (its embedded metadata, as tests/model-gen/mlc-params.ts reads it). */
 function libraryParamBytes(): number {
   const text = readFileSync(LIB).toString('latin1');
   const start = text.indexOf('{"model_type"');
