@@ -1,6 +1,5 @@
-// Makes sure a Chromium exists before the tests that drive one start (the e2e tests, and the unit test of
-// `npm run eval --engine cpu-browser`): the system one, else Playwright's
-// own; on a fresh Debian machine where we are root, installs Debian's chromium (the only browser
+// Makes sure a Chromium exists before the tests that drive one start (the e2e tests, `npm run eval --engine
+// cpu-browser` among them): the system one, else Playwright's own; on a fresh Debian machine where we are root, installs Debian's chromium (the only browser
 // source reachable without Playwright's download). Otherwise explains what to install and fails.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';

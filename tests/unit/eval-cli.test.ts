@@ -1,12 +1,12 @@
 // `npm run eval` end to end on a small shared export with the CPU engine (transformers.js in node) and the
 // random-weight test models: valid JSON with every variant scored in range, the same held-out contexts for
 // every variant, retrieval answers that are real training replies, no held-out pair used as an example,
-// a deterministic report, the same report through the app's workers in Chromium (--engine cpu-browser),
-// and clear usage errors. Scores are meaningless here (random weights).
+// a deterministic report and clear usage errors. The same run through the app's workers in Chromium
+// (--engine cpu-browser) is an e2e test: tests/e2e/eval-cli.spec.ts. Scores are meaningless here (random weights).
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseExport } from '../../src/lib/ingest/index';
@@ -16,14 +16,12 @@ import { VARIANTS, type FidelityReport } from '../../src/lib/persona/fidelity-ru
 import { buildPairs } from '../../src/lib/persona/pairs';
 import { computeStyleProfile } from '../../src/lib/persona/style';
 import { testSliceStart } from '../../src/lib/persona/test-slice';
-import { ensureTestModels, GENERATED_MODELS, SOURCE_MODELS } from '../model-gen/test-models';
+import { ensureTestModels, GENERATED_MODELS } from '../model-gen/test-models';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXPORT = fileURLToPath(new URL('../fixtures/exports/whatsapp/en/whats-reader__android_WhatsApp_Chat_with_Alice.txt', import.meta.url));
 /** The node engine reads one folder of complete model folders (the generated ones: real files and weights). */
 const MODELS = join(GENERATED_MODELS, 'transformers');
-/** The browser engines read folders laid out like the app's /models/ (transformers/<id>/...), overlaid. */
-const APP_MODELS = [SOURCE_MODELS, GENERATED_MODELS].join(delimiter);
 const MODEL_ARGS = ['--engine', 'cpu', '--model', 'tiny-random-llama-smollm2-tok', '--embed-model', 'tiny-random-bert-minilm-tok', '--models', MODELS];
 const RUN_ARGS = [EXPORT, '--person', 'Alice', ...MODEL_ARGS, '--samples', '3', '--max-tokens', '8'];
 
@@ -61,10 +59,6 @@ beforeAll(async () => {
     noModels: () => cli(EXPORT, '--person', 'Alice', '--engine', 'cpu'),
     badSamples: () => cli(...RUN_ARGS, '--samples', 'many'),
     missingModel: () => cli(EXPORT, '--person', 'Alice', ...MODEL_ARGS, '--model', 'no-such-model'),
-    // The same evaluation with replies and embeddings from the app's own workers in headless Chromium.
-    browser: () =>
-      cli(EXPORT, '--person', 'Alice', '--engine', 'cpu-browser', '--model', 'tiny-random-llama-smollm2-tok', '--embed-model', 'tiny-random-bert-minilm-tok',
-        '--models', APP_MODELS, '--samples', '3', '--max-tokens', '8'),
   };
   const entries = await Promise.all(Object.entries(cases).map(async ([k, run]) => [k, await run()] as const));
   for (const [k, r] of entries) runs[k] = r;
@@ -152,22 +146,6 @@ describe('npm run eval (cpu engine, random-weight models)', () => {
     const written = JSON.parse(await readFile(join(dir, 'report.json'), 'utf8')) as Output;
     const printed = JSON.parse(runs.full?.stdout ?? '') as Output;
     expect({ ...written.report, createdAt: '' }).toEqual({ ...printed.report, createdAt: '' });
-  });
-
-  it('gives the same report through the app workers in Chromium (--engine cpu-browser)', () => {
-    const r = runs.browser;
-    expect(r?.stderr, r?.stderr).not.toMatch(/Error/);
-    expect(r?.code).toBe(0);
-    const browser = JSON.parse(r?.stdout ?? '') as Output & { run: { engine: string; runtime: string } };
-    const node = (JSON.parse(runs.full?.stdout ?? '') as Output).report;
-    expect(browser.run.engine).toBe('cpu-browser');
-    expect(browser.run.runtime).toMatch(/WebAssembly/);
-    expect(browser.report.variants.map((v) => v.id)).toEqual([...VARIANTS]);
-    // Same persona, same held-out contexts and real replies; retrieval (no model) picks the same training
-    // replies with the browser's embeddings as with node's.
-    expect(browser.report.examples.map((e) => [e.pairId, e.real])).toEqual(node.examples.map((e) => [e.pairId, e.real]));
-    expect(browser.report.examples.map((e) => e.generated.retrieval)).toEqual(node.examples.map((e) => e.generated.retrieval));
-    expect(browser.report.variants.find((v) => v.id === 'retrieval')?.style).toEqual(node.variants.find((v) => v.id === 'retrieval')?.style);
   });
 
   it('explains usage errors', () => {
