@@ -217,6 +217,7 @@ test.describe('faults', () => {
         await expect(page.getByTestId('persona-finishing')).toHaveCount(0, { timeout: 120_000 });
         const after = await dbSnapshot(page);
         const count = expectWhole(after.stores);
+        test.info().annotations.push({ type: 'after the kill', description: count === 1 ? 'the import is absent' : 'the persona is whole' });
         if (count === 1) {
           // Absent: the import did not land, nothing of it is stored, and the app says so.
           await expect(page.getByTestId('interrupted-import')).toContainText(generated.fileName);
@@ -286,7 +287,9 @@ test.describe('faults', () => {
         if (el !== null && !seen.includes(el.textContent ?? '')) seen.push(el.textContent ?? '');
       }).observe(document, { childList: true, subtree: true });
     });
+    // A start of the app: the list, reloaded.
     await page.goto('/#/');
+    await page.reload();
     await expect(page.getByTestId('persona-card')).toHaveCount(1);
     await expect(page.getByTestId('persona-finishing')).toHaveCount(0, { timeout: 60_000 });
     expect(await page.evaluate(() => (window as unknown as { finishingSeen: string[] }).finishingSeen)).toEqual(['Finishing this persona…']);
