@@ -35,6 +35,7 @@ export class PersonasManager {
 
   #unsubscribe: (() => void) | null = null;
   #builder: IngestClient | null = null;
+  #finishRunning = false;
 
   start(): void {
     if (this.#unsubscribe !== null) return;
@@ -42,7 +43,7 @@ export class PersonasManager {
       (pending) => (this.interrupted = pending),
       () => undefined,
     );
-    void this.#finish();
+    void this.finishStale();
     const subscription = watchPersonas(openDb()).subscribe({
       next: (rows) => {
         this.list = rows;
@@ -67,8 +68,19 @@ export class PersonasManager {
   /**
    * Builds every stored persona that has messages but a missing or older build: an import that stopped
    * before its build (made by a version that built in a second step), or a build from before a builder
-   * change. Found on the page, so the list says "Finishing…" at once; built in the ingest worker.
+   * change, or a restored backup made by an older builder. Found on the page, so the list says
+   * "Finishing…" at once; built in the ingest worker. A call while one runs does nothing.
    */
+  async finishStale(): Promise<void> {
+    if (this.#finishRunning) return;
+    this.#finishRunning = true;
+    try {
+      await this.#finish();
+    } finally {
+      this.#finishRunning = false;
+    }
+  }
+
   async #finish(): Promise<void> {
     let stale: PersonaRow[];
     try {
