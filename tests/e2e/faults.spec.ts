@@ -1,7 +1,9 @@
 // Fault injection: with a persona already stored, an import that hits a real QuotaExceededError, one
 // that fills the disk (browser profile on a small tmpfs: this Chromium's quota there is larger than the
 // disk, so the disk fills first) and one during which the browser is killed must all leave the stored
-// data exactly as it was, and the app must say what happened. Also: Cancel works
+// data exactly as it was, and the app must say what happened. Killing the browser while the new persona
+// is being built (its messages already written) leaves it absent or whole, never messages without a
+// build; a persona found without its build at start is finished visibly. Also: Cancel works
 // while a 100k-message export is being read (the page stays responsive).
 import { chromium, expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,27 @@ async function openProfile(dir: string, baseURL: string): Promise<{ context: Bro
 async function storePersona(page: Page): Promise<void> {
   await pickFiles(page, [join(FIXTURES, SMALL)]);
   await createPersona(page, topAuthor(SMALL));
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * Every persona that has messages also has its whole build: a profile, pairs, turns as counted, and the
+ * current builder version. Returns how many personas there are.
+ */
+function expectWhole(stores: Record<string, unknown[]>): number {
+  const personas = (stores['personas'] ?? []) as Row[];
+  for (const persona of personas) {
+    const id = persona['id'];
+    const mine = (table: string) => ((stores[table] ?? []) as Row[]).filter((r) => r['personaId'] === id);
+    if (mine('messages').length === 0) continue;
+    expect(persona['builderVersion'], `builder version of ${String(id)}`).toBe(2);
+    expect(mine('profiles'), `profile of ${String(id)}`).toHaveLength(1);
+    expect(mine('pairs').length, `pairs of ${String(id)}`).toBeGreaterThan(0);
+    expect(mine('turns').length, `turns of ${String(id)}`).toBe((persona['counts'] as Row)['turns']);
+    expect(mine('messages').length, `messages of ${String(id)}`).toBe((persona['counts'] as Row)['allMessages']);
+  }
+  return personas.length;
 }
 
 /** A big export of random (incompressible) text: enough to overflow a small disk's quota. */
@@ -162,6 +185,126 @@ test.describe('faults', () => {
       rmSync(profile, { recursive: true, force: true });
       rmSync(big, { force: true });
     }
+  });
+
+  test('killing the browser while the new persona is being built leaves it absent or whole', async ({ baseURL }) => {
+    mkdirSync(TMP, { recursive: true });
+    const profile = mkdtempSync(join(TMP, 'kill-build-'));
+    const generated = generateWhatsAppExport({ messages: 100_000, layout: 'android-en-GB', seed: 13 });
+    const big = join(TMP, `build-${generated.fileName}`);
+    writeFileSync(big, generated.text);
+    try {
+      let { context, page } = await openProfile(profile, baseURL ?? '');
+      await storePersona(page);
+      const before = await dbSnapshot(page);
+
+      await pickFiles(page, [big]);
+      const [person] = Object.entries(generated.expected.authors).sort((a, b) => b[1] - a[1])[0] ?? [];
+      await page.getByRole('radio', { name: `Clone ${person ?? ''}`, exact: true }).check();
+      await page.getByRole('button', { name: 'Create persona' }).click();
+      // The messages are written; the profile, pairs and memories are being computed from them.
+      await expect(page.getByTestId('progress')).toContainText(/Measuring the writing style|Finding reply pairs|Collecting memories/, {
+        timeout: 120_000,
+      });
+      execFileSync('pkill', ['-KILL', '-f', '--', `--user-data-dir=${profile}`]);
+      await context.close().catch(() => undefined);
+
+      ({ context, page } = await openProfile(profile, baseURL ?? ''));
+      try {
+        await page.goto('/#/');
+        await expect(page.getByTestId('persona-card').first()).toBeVisible();
+        // Whatever a start finds unfinished it finishes; then every stored persona is whole.
+        await expect(page.getByTestId('persona-finishing')).toHaveCount(0, { timeout: 120_000 });
+        const after = await dbSnapshot(page);
+        const count = expectWhole(after.stores);
+        test.info().annotations.push({ type: 'after the kill', description: count === 1 ? 'the import is absent' : 'the persona is whole' });
+        if (count === 1) {
+          // Absent: the import did not land, nothing of it is stored, and the app says so.
+          await expect(page.getByTestId('interrupted-import')).toContainText(generated.fileName);
+          expect(after).toEqual(before);
+        } else {
+          expect(count).toBe(2);
+        }
+        await expect(page.getByTestId('persona-card')).toHaveCount(count);
+      } finally {
+        await context.close();
+      }
+    } finally {
+      rmSync(profile, { recursive: true, force: true });
+      rmSync(big, { force: true });
+    }
+  });
+
+  test('a persona found at start with messages but no build is finished, visibly, keeping what the user wrote', async ({ page }) => {
+    await storePersona(page);
+    const whole = await dbSnapshot(page);
+    const persona = ((whole.stores['personas'] ?? []) as Row[])[0];
+    expect(persona).toBeDefined();
+    const personaId = String(persona?.['id']);
+    // What an import that stopped between its messages and its build left (as versions that built in a
+    // second step could), on a persona the user had already given a background.
+    await page.evaluate(async (id) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('personayou');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error ?? new Error('open failed'));
+      });
+      const tx = db.transaction(['personas', 'profiles', 'pairs', 'memories'], 'readwrite');
+      const personas = tx.objectStore('personas');
+      const read = personas.get(id);
+      read.onsuccess = () => {
+        const row = read.result as Record<string, unknown>;
+        delete row['builderVersion'];
+        delete row['builtAt'];
+        row['definition'] = { background: 'Written by hand.', traits: [], rules: { do: [], dont: [] }, examples: [], greetings: [], scenario: '' };
+        personas.put(row);
+      };
+      tx.objectStore('profiles').delete(id);
+      tx.objectStore('pairs').index('personaId').openCursor(IDBKeyRange.only(id)).onsuccess = function () {
+        this.result?.delete();
+        this.result?.continue();
+      };
+      tx.objectStore('memories').index('personaId').openCursor(IDBKeyRange.only(id)).onsuccess = function () {
+        this.result?.delete();
+        this.result?.continue();
+      };
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error ?? new Error('write failed'));
+      });
+      db.close();
+    }, personaId);
+    const broken = await dbSnapshot(page);
+    expect((broken.stores['profiles'] ?? []).length).toBe(0);
+    expect((broken.stores['pairs'] ?? []).length).toBe(0);
+
+    // Remember whether "Finishing this persona…" was ever on screen, however briefly.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { finishingSeen: string[] }).finishingSeen = seen;
+      new MutationObserver(() => {
+        const el = document.querySelector('[data-testid="persona-finishing"]');
+        if (el !== null && !seen.includes(el.textContent ?? '')) seen.push(el.textContent ?? '');
+      }).observe(document, { childList: true, subtree: true });
+    });
+    // A start of the app: the list, reloaded.
+    await page.goto('/#/');
+    await page.reload();
+    await expect(page.getByTestId('persona-card')).toHaveCount(1);
+    await expect(page.getByTestId('persona-finishing')).toHaveCount(0, { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { finishingSeen: string[] }).finishingSeen)).toEqual(['Finishing this persona…']);
+    await expect(page.getByTestId('persona-finish-failed')).toHaveCount(0);
+
+    const finished = await dbSnapshot(page);
+    expect(expectWhole(finished.stores)).toBe(1);
+    const row = ((finished.stores['personas'] ?? []) as Row[])[0];
+    expect((row?.['definition'] as Row | undefined)?.['background']).toBe('Written by hand.');
+    // The same messages give the same build as the import made.
+    const strip = (rows: unknown[] = []) => (rows as Row[]).map(({ computedAt: _c, createdAt: _a, updatedAt: _u, ...rest }) => rest);
+    expect(strip(finished.stores['pairs'])).toEqual(strip(whole.stores['pairs']));
+    expect(strip(finished.stores['memories'])).toEqual(strip(whole.stores['memories']));
+    expect(strip(finished.stores['profiles'])).toEqual(strip(whole.stores['profiles']));
+    expect(finished.stores['messages']).toEqual(whole.stores['messages']);
   });
 
   test('Cancel stops the reading of a 100k-message export at once and stores nothing', async ({ page }) => {

@@ -72,6 +72,14 @@ describe('chunkTurns', () => {
     expect(chunks[1]?.lines[0]?.seq).toBe(3);
   });
 
+  it('starts a new chunk without overlap at the next imported chat', () => {
+    // Chats are stored one after the other; the second one starts before the first ends.
+    const t = turns(6).map((x, i) => ({ ...x, chat: i < 3 ? 'one-to-one' : 'group', startTs: day(0, i < 3 ? 12 + i : 9 + i) }));
+    const chunks = chunkTurns(t, { maxChars: 10_000, maxGapDays: 30 });
+    expect(chunks.map((c) => c.lines.map((l) => l.seq))).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(chunks[1]?.overlap).toBe(0);
+  });
+
   it('clips long turns and skips empty ones', () => {
     const t = turns(3, { text: (i) => (i === 1 ? '' : 'x'.repeat(1000)) });
     const chunks = chunkTurns(t, { maxTurnChars: 50 });

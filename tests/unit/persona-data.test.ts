@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { MemoryItem, ReplyPair, StyleProfile } from '../../src/lib/persona/types';
 import { PersonaDb } from '../../src/lib/store/db';
 import { commitImport } from '../../src/lib/store/import-commit';
+import { testBuilder } from './commit-builder';
 import {
   addMemory,
   forgetMemory,
@@ -66,7 +67,7 @@ async function setup() {
         rows: [{ id: 'm1', sourceId: 's1', sortKey: 'a', ts: '2024-01-01T10:00:00', author: 'Alice', kind: 'message', text: 'I live in Lisbon', edited: false }],
       },
     ],
-    () => [],
+    testBuilder(() => []),
   );
   return db;
 }

@@ -8,6 +8,7 @@ import { commitImport, type SourceWrite } from '../../src/lib/store/import-commi
 import { markImportStarted, takeInterruptedImport } from '../../src/lib/store/pending-import';
 import { deletePersona, findPersonasByFingerprint, maskSalt, pageMessages } from '../../src/lib/store/personas';
 import type { MessageRow, TurnRow } from '../../src/lib/store/schema';
+import { testBuilder } from './commit-builder';
 
 function freshDb(): PersonaDb {
   return new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
@@ -62,7 +63,7 @@ async function everything(db: PersonaDb) {
 describe('commitImport', () => {
   it('creates a persona with its messages, turns and counts', async () => {
     const db = freshDb();
-    const outcome = await commitImport(db, create, [write('s1', older)], oneTurnEach);
+    const outcome = await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
     expect(outcome.added).toBe(3);
     const persona = await db.personas.get('p1');
     expect(persona?.counts).toEqual({ personMessages: 1, allMessages: 3, turns: 2, sources: 1 });
@@ -72,17 +73,17 @@ describe('commitImport', () => {
 
   it('re-importing the same export into the persona changes nothing', async () => {
     const db = freshDb();
-    await commitImport(db, create, [write('s1', older)], oneTurnEach);
+    await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
     const before = await everything(db);
-    const outcome = await commitImport(db, { mode: 'update', id: 'p1' }, [write('s2', older)], oneTurnEach);
+    const outcome = await commitImport(db, { mode: 'update', id: 'p1' }, [write('s2', older)], testBuilder(oneTurnEach));
     expect(outcome).toMatchObject({ added: 0, alreadyStored: 3 });
     expect(await everything(db)).toEqual(before);
   });
 
   it('a newer export of the same chat adds only the new messages and rebuilds turns', async () => {
     const db = freshDb();
-    await commitImport(db, create, [write('s1', older)], oneTurnEach);
-    const outcome = await commitImport(db, { mode: 'update', id: 'p1' }, [write('s2', newer)], oneTurnEach);
+    await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
+    const outcome = await commitImport(db, { mode: 'update', id: 'p1' }, [write('s2', newer)], testBuilder(oneTurnEach));
     expect(outcome).toMatchObject({ added: 2, alreadyStored: 3 });
     expect(await db.messages.count()).toBe(5);
     expect(await db.turns.count()).toBe(4);
@@ -93,27 +94,27 @@ describe('commitImport', () => {
 
   it('a failure half-way leaves the previous state exactly as it was', async () => {
     const db = freshDb();
-    await commitImport(db, create, [write('s1', older)], oneTurnEach);
+    await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
     const before = await everything(db);
     const failing = () => {
       throw new Error('disk on fire');
     };
-    await expect(commitImport(db, { mode: 'update', id: 'p1' }, [write('s2', newer)], failing)).rejects.toThrow('disk on fire');
+    await expect(commitImport(db, { mode: 'update', id: 'p1' }, [write('s2', newer)], testBuilder(failing))).rejects.toThrow('disk on fire');
     expect(await everything(db)).toEqual(before);
     await expect(
-      commitImport(db, { ...create, id: 'p2' }, [write('s3', newer)], failing),
+      commitImport(db, { ...create, id: 'p2' }, [write('s3', newer)], testBuilder(failing)),
     ).rejects.toThrow('disk on fire');
     expect(await everything(db)).toEqual(before);
   });
 
   it('a quota error aborts everything and is explained with the space needed', async () => {
     const db = freshDb();
-    await commitImport(db, create, [write('s1', older)], oneTurnEach);
+    await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
     const before = await everything(db);
     const full = () => {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     };
-    const error = await commitImport(db, { ...create, id: 'p2' }, [write('s3', newer)], full).catch((e: unknown) => e);
+    const error = await commitImport(db, { ...create, id: 'p2' }, [write('s3', newer)], testBuilder(full)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'storage-full' });
     expect((error as Error).message).toMatch(/nothing was imported/);
     expect((error as Error).message).toMatch(/needs about [\d.]+ MB/);
@@ -123,7 +124,7 @@ describe('commitImport', () => {
   it('clears the pending-import marker together with the data', async () => {
     const db = freshDb();
     await markImportStarted(db, { files: ['chat.txt'], startedAt: 5 });
-    await commitImport(db, create, [write('s1', older)], oneTurnEach);
+    await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
     expect(await takeInterruptedImport(db)).toBeNull();
 
     await markImportStarted(db, { files: ['big.txt'], startedAt: 6 });
@@ -135,15 +136,15 @@ describe('commitImport', () => {
 describe('personas', () => {
   it('finds the persona that already holds a chat by its fingerprint', async () => {
     const db = freshDb();
-    await commitImport(db, create, [write('s1', older, 'chat-A')], oneTurnEach);
+    await commitImport(db, create, [write('s1', older, 'chat-A')], testBuilder(oneTurnEach));
     const found = await findPersonasByFingerprint(db, ['chat-A', 'chat-B']);
     expect(found.map((f) => [f.fingerprint, f.persona.id])).toEqual([['chat-A', 'p1']]);
   });
 
   it('deleting a persona removes every row it owns and nothing else', async () => {
     const db = freshDb();
-    await commitImport(db, create, [write('s1', older)], oneTurnEach);
-    await commitImport(db, { ...create, id: 'p2', personName: 'Bob' }, [write('s2', newer, 'fp-2')], oneTurnEach);
+    await commitImport(db, create, [write('s1', older)], testBuilder(oneTurnEach));
+    await commitImport(db, { ...create, id: 'p2', personName: 'Bob' }, [write('s2', newer, 'fp-2')], testBuilder(oneTurnEach));
     await deletePersona(db, 'p1');
     const left = await everything(db);
     expect(left.personas.map((p) => p.id)).toEqual(['p2']);

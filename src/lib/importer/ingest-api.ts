@@ -4,9 +4,9 @@
 
 import { parseExport } from '../ingest/index';
 import { ImportError } from '../ingest/errors';
-import { chatFingerprint, messageIds, turnsWithIds } from '../ingest/normalize';
+import { chatFingerprint, messageIds } from '../ingest/normalize';
 import { createMasker } from '../ingest/mask';
-import type { DateOrder, ParseResult, ParsedItem, SourceFormat } from '../ingest/types';
+import type { DateOrder, ParseResult, SourceFormat } from '../ingest/types';
 import { AppError, type AppErrorData } from '../rpc/app-error';
 import { throttle, type ImportProgress, type Result } from '../rpc/progress';
 import {
@@ -15,13 +15,11 @@ import {
   markImportStarted,
   findPersonasByFingerprint,
   maskSalt,
-  type MessageRow,
   type PersonaDb,
   type PersonaRow,
   type SourceWrite,
-  type TurnRow,
 } from '../store/index';
-import { buildPersona } from './build-persona';
+import { buildPersona, finishPersonas, personaBuilder } from './build-persona';
 import { guessSelf, participantsOf, type Participant } from './participants';
 import { readFileBytes } from './read-file';
 import { exportPortable, importPortable } from '../store/bundle-portable';
@@ -84,12 +82,7 @@ export interface CommitResult {
   displayName: string;
   added: number;
   alreadyStored: number;
-  /** The messages landed but building the profile/pairs/memories failed (the persona view offers Rebuild). */
-  buildError?: AppErrorData;
 }
-
-/** Consecutive bubbles of one author closer than this form one turn. */
-const TURN_GAP_MINUTES = 5;
 
 function toErrorData(error: unknown, fallbackFile?: string): AppErrorData {
   if (error instanceof AppError) return error.toJSON();
@@ -100,15 +93,6 @@ function toErrorData(error: unknown, fallbackFile?: string): AppErrorData {
     message: fallbackFile === undefined ? `Something went wrong: ${message}` : `"${fallbackFile}" could not be read: ${message}`,
     ...(fallbackFile === undefined ? {} : { file: fallbackFile }),
   };
-}
-
-function itemsOfRows(rows: readonly MessageRow[]): ParsedItem[] {
-  return rows.map((row, index) => ({ ts: row.ts, author: row.author, kind: row.kind, text: row.text, line: index + 1 }));
-}
-
-export function turnsOf(rows: readonly MessageRow[]): Omit<TurnRow, 'personaId'>[] {
-  const turns = turnsWithIds(itemsOfRows(rows), rows.map((row) => row.id), { maxGapMinutes: TURN_GAP_MINUTES });
-  return turns.map((turn, seq) => ({ seq, ...turn }));
 }
 
 export function createIngestApi(openDb: () => PersonaDb) {
@@ -274,21 +258,14 @@ export function createIngestApi(openDb: () => PersonaDb) {
       await markImportStarted(db, { files: parsed.map((p) => p.name), startedAt: importedAt });
       let outcome;
       try {
-        outcome = await commitImport(db, target, writes, turnsOf, (p) => report(p, p.done === p.total));
+        // The messages and the persona's build land in one transaction (see commitImport).
+        outcome = await commitImport(db, target, writes, personaBuilder((p) => report(p)), (p) => report(p, p.done === p.total));
       } catch (error) {
         // The import did not land and the person is told so right now: the marker has no story left to tell.
         await clearPendingImport(db).catch(() => undefined);
         throw error;
       }
       parsed = [];
-      let buildError: AppErrorData | undefined;
-      if (outcome.added > 0) {
-        try {
-          await buildPersona(db, outcome.personaId, (p) => report(p, p.phase === 'build' && p.done === p.total));
-        } catch (error) {
-          buildError = toErrorData(error);
-        }
-      }
       return {
         ok: true,
         value: {
@@ -296,7 +273,6 @@ export function createIngestApi(openDb: () => PersonaDb) {
           displayName: outcome.persona.displayName,
           added: outcome.added,
           alreadyStored: outcome.alreadyStored,
-          ...(buildError === undefined ? {} : { buildError }),
         },
       };
     } catch (error) {
@@ -318,11 +294,24 @@ export function createIngestApi(openDb: () => PersonaDb) {
     }
   }
 
+  /**
+   * Rebuilds every persona whose build is missing or older than this builder (an import that stopped
+   * before its build, or a build from before a builder change); `onPersona` hears each one's state.
+   */
+  async function finish(onPersona: (personaId: string, state: 'finishing' | 'done' | 'failed') => void): Promise<Result<{ finished: string[]; failed: string[] }>> {
+    try {
+      return { ok: true, value: await finishPersonas(openDb(), onPersona) };
+    } catch (error) {
+      return { ok: false, error: toErrorData(error) };
+    }
+  }
+
   return {
     analyze,
     commit,
     discard,
     rebuild,
+    finish,
     // Persona portability (bundle, card, fine-tune data, SillyTavern chat): see src/lib/store/bundle-portable.ts.
     exportPortable: (request: Parameters<typeof exportPortable>[1], onProgress: Parameters<typeof exportPortable>[2]) =>
       exportPortable(openDb(), request, onProgress),

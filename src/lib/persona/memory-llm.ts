@@ -23,6 +23,8 @@ export interface ChunkTurnSource {
   startTs: string;
   text: string;
   messageIds: readonly string[];
+  /** The imported chat of the turn: a chunk never holds two chats (absent = one chat). */
+  chat?: string;
 }
 
 /** One numbered line of a chunk: one turn, clipped. */
@@ -70,7 +72,8 @@ function clip(text: string, max: number): string {
 
 /**
  * The history in chunks, oldest first. Greedy from the start: a chunk closes when the next turn would
- * not fit or comes after a long silence, so the chunks before the last never change when turns are added.
+ * not fit, comes after a long silence or belongs to another chat, so the chunks before the last never
+ * change when turns are added at the end.
  */
 export function chunkTurns(turns: readonly ChunkTurnSource[], options: ChunkOptions = {}): MemoryChunk[] {
   const maxChars = options.maxChars ?? 2000;
@@ -101,7 +104,8 @@ export function chunkTurns(turns: readonly ChunkTurnSource[], options: ChunkOpti
   let previous: ChunkTurnSource | null = null;
   for (const turn of sorted) {
     const text = clip(turn.text, maxTurnChars);
-    const gap = previous !== null && tsMs(turn.startTs) - tsMs(previous.startTs) > maxGapMs;
+    // Another chat is a break like a long silence: no chunk (and no carried overlap) spans two chats.
+    const gap = previous !== null && (previous.chat !== turn.chat || tsMs(turn.startTs) - tsMs(previous.startTs) > maxGapMs);
     if (current !== null && (gap || current.chars + text.length > maxChars)) {
       close();
       const closing: Building = current;

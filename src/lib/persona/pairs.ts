@@ -1,5 +1,6 @@
 // Reply pairs: (what the others just said, what the persona answered), the examples the persona is
-// prompted and evaluated with. Invariants: a pair never spans a silence longer than the window; the
+// prompted and evaluated with. Invariants: a pair never spans two chats (turns are grouped by `chat`
+// first) nor a silence longer than the window; the
 // same context+reply appears once; trivial replies ("ok", "👍", "lol") are thinned to at most a capped
 // share, keeping their natural mix; the latest ~10% by time are held out for evaluation only; ids are
 // hashes of the message ids, so re-importing the same chat gives the same pairs.
@@ -131,11 +132,23 @@ function thinTrivial(candidates: readonly Candidate[], share: number): Set<Candi
   return kept;
 }
 
+/** The turns of each chat in their given order; turns without `chat` form one chat. */
+function byChat(turns: readonly TurnLike[]): TurnLike[][] {
+  const groups = new Map<string | undefined, TurnLike[]>();
+  for (const turn of turns) {
+    const group = groups.get(turn.chat);
+    if (group === undefined) groups.set(turn.chat, [turn]);
+    else group.push(turn);
+  }
+  return [...groups.values()];
+}
+
 /**
- * Pairs of (the others' turns just before, the persona's turn) from a timeline of turns in order.
+ * Pairs of (the others' turns just before, the persona's turn) from the turns of each chat in order;
+ * the context of a reply only ever comes from the reply's own chat.
  * Group chats: any other speaker's turns are context, each line keeping its author.
  */
-export function buildPairs(turns: readonly TurnLike[], personName: string, options: PairsOptions = {}): PairsResult {
+export function buildPairs(allTurns: readonly TurnLike[], personName: string, options: PairsOptions = {}): PairsResult {
   const maxTurns = Math.max(1, options.maxContextTurns ?? 3);
   const maxChars = Math.max(1, options.maxContextChars ?? 600);
   const windowMs = (options.windowHours ?? 6) * 3_600_000;
@@ -154,62 +167,67 @@ export function buildPairs(turns: readonly TurnLike[], personName: string, optio
 
   const candidates: Candidate[] = [];
   const seen = new Set<string>();
-  for (let i = 0; i < turns.length; i++) {
-    const turn = turns[i];
-    if (turn === undefined || turn.author !== personName) continue;
-    report.turnsOfPerson++;
-    const prev = turns[i - 1];
-    if (prev === undefined || prev.author === personName) {
-      report.skippedNoContext++;
-      continue;
+  for (const turns of byChat(allTurns)) {
+    for (let i = 0; i < turns.length; i++) {
+      const turn = turns[i];
+      if (turn === undefined || turn.author !== personName) continue;
+      report.turnsOfPerson++;
+      const prev = turns[i - 1];
+      if (prev === undefined || prev.author === personName) {
+        report.skippedNoContext++;
+        continue;
+      }
+      const replyMs = localTsToMs(turn.startTs);
+      // NaN (an unreadable time) fails this test too: no pair across an unknown gap.
+      if (!(replyMs - localTsToMs(prev.endTs) <= windowMs)) {
+        report.skippedSilence++;
+        continue;
+      }
+      const context: PairContextLine[] = [];
+      const contextIds: string[][] = [];
+      let chars = 0;
+      let laterMs = replyMs;
+      for (let j = i - 1; j >= 0 && context.length < maxTurns; j--) {
+        const t = turns[j];
+        if (t === undefined || t.author === personName) break;
+        const endMs = localTsToMs(t.endTs);
+        if (!(laterMs - endMs <= windowMs) || !(replyMs - endMs <= windowMs)) break;
+        if (context.length > 0 && chars + t.text.length > maxChars) break;
+        const text = context.length === 0 ? tail(t.text, maxChars) : t.text;
+        context.unshift({ author: t.author, text, ts: t.startTs });
+        contextIds.unshift([...t.messageIds]);
+        chars += text.length;
+        laterMs = localTsToMs(t.startTs);
+      }
+      const key = `${context.map((l) => comparable(l.text)).join('\u0001')}\u0002${comparable(turn.text)}`;
+      if (seen.has(key)) {
+        report.duplicates++;
+        continue;
+      }
+      seen.add(key);
+      const contextMessageIds = contextIds.flat();
+      const replyMessageIds = [...turn.messageIds];
+      candidates.push({
+        trivial: trivialForm(turn.text),
+        pair: {
+          id: hashString(`pair\u0000${contextMessageIds.join(',')}\u0000${replyMessageIds.join(',')}`),
+          context,
+          reply: turn.text,
+          replyBubbles: turn.bubbles,
+          // The moment replied to: the end of the last context turn.
+          contextTs: prev.endTs,
+          replyTs: turn.startTs,
+          contextMessageIds,
+          replyMessageIds,
+          heldOut: false,
+          ...(turn.chat === undefined ? {} : { chat: turn.chat }),
+        },
+      });
     }
-    const replyMs = localTsToMs(turn.startTs);
-    // NaN (an unreadable time) fails this test too: no pair across an unknown gap.
-    if (!(replyMs - localTsToMs(prev.endTs) <= windowMs)) {
-      report.skippedSilence++;
-      continue;
-    }
-    const context: PairContextLine[] = [];
-    const contextIds: string[][] = [];
-    let chars = 0;
-    let laterMs = replyMs;
-    for (let j = i - 1; j >= 0 && context.length < maxTurns; j--) {
-      const t = turns[j];
-      if (t === undefined || t.author === personName) break;
-      const endMs = localTsToMs(t.endTs);
-      if (!(laterMs - endMs <= windowMs) || !(replyMs - endMs <= windowMs)) break;
-      if (context.length > 0 && chars + t.text.length > maxChars) break;
-      const text = context.length === 0 ? tail(t.text, maxChars) : t.text;
-      context.unshift({ author: t.author, text, ts: t.startTs });
-      contextIds.unshift([...t.messageIds]);
-      chars += text.length;
-      laterMs = localTsToMs(t.startTs);
-    }
-    const key = `${context.map((l) => comparable(l.text)).join('\u0001')}\u0002${comparable(turn.text)}`;
-    if (seen.has(key)) {
-      report.duplicates++;
-      continue;
-    }
-    seen.add(key);
-    const contextMessageIds = contextIds.flat();
-    const replyMessageIds = [...turn.messageIds];
-    candidates.push({
-      trivial: trivialForm(turn.text),
-      pair: {
-        id: hashString(`pair\u0000${contextMessageIds.join(',')}\u0000${replyMessageIds.join(',')}`),
-        context,
-        reply: turn.text,
-        replyBubbles: turn.bubbles,
-        // The moment replied to: the end of the last context turn.
-        contextTs: prev.endTs,
-        replyTs: turn.startTs,
-        contextMessageIds,
-        replyMessageIds,
-        heldOut: false,
-      },
-    });
   }
 
+  // Chat by chat above; in time order here, so trivial replies are thinned evenly over time across chats.
+  candidates.sort((a, b) => (a.pair.replyTs < b.pair.replyTs ? -1 : a.pair.replyTs > b.pair.replyTs ? 1 : 0));
   const keptTrivial = thinTrivial(candidates, trivialShare);
   const pairs: ReplyPair[] = [];
   for (const c of candidates) {
@@ -222,7 +240,8 @@ export function buildPairs(turns: readonly TurnLike[], personName: string, optio
     }
     pairs.push(c.pair);
   }
-  // Timelines are in order already; a stable sort by reply time guards against merged sources.
+  // Pairs come chat by chat: sorted by reply time, the latest ~10% of all of them are held out. One moment
+  // for every chat keeps the test slice leak-free: nothing said in any chat after it trains anything.
   pairs.sort((a, b) => (a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : 0));
   const heldOut = pairs.length >= 5 ? Math.max(1, Math.round(pairs.length * heldOutShare)) : 0;
   for (let k = pairs.length - heldOut; k < pairs.length; k++) {

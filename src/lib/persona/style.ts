@@ -35,6 +35,8 @@ export interface TurnLike {
   text: string;
   bubbles: number;
   messageIds: readonly string[];
+  /** The imported chat the turn belongs to: nothing is measured across two chats (absent = one chat). */
+  chat?: string;
 }
 
 export interface StyleOptions {
@@ -498,8 +500,8 @@ function bubbleFinder(messages: readonly MessageLike[], seen: readonly (Seen | u
 
 /**
  * Measures `personName`'s style against everybody else's. `messages` may hold every kind of item
- * (only 'message' with text counts); `turns` are the timeline's turns in order (buildTurns), whose
- * `messageIds` refer to `messages`.
+ * (only 'message' with text counts); `turns` are the turns of each chat in order (buildTurns per chat,
+ * told apart by `chat`), whose `messageIds` refer to `messages`.
  */
 export function computeStyleProfile(
   messages: readonly MessageLike[],
@@ -522,18 +524,18 @@ export function computeStyleProfile(
   }
 
   const bubblesOf = bubbleFinder(messages, seen);
-  let prev: TurnLike | null = null;
-  let prevEndMs = Number.NaN;
+  // Latency is measured to the previous turn of the same chat: a reply in one chat never answers a turn of
+  // another, however the chats' turns are interleaved in `turns`.
+  const previousInChat = new Map<string | undefined, TurnLike>();
   for (const turn of turns) {
     const side = turn.author === personName ? person : others;
     addTurn(side, turn, bubblesOf(turn.messageIds), vocab);
-    const startMs = localTsToMs(turn.startTs);
-    if (prev !== null && prev.author !== turn.author) {
-      const latency = (startMs - prevEndMs) / 1000;
+    const prev = previousInChat.get(turn.chat);
+    if (prev !== undefined && prev.author !== turn.author) {
+      const latency = (localTsToMs(turn.startTs) - localTsToMs(prev.endTs)) / 1000;
       if (latency >= 0 && latency < maxLatencyS) side.latency.push(latency);
     }
-    prev = turn;
-    prevEndMs = localTsToMs(turn.endTs);
+    previousInChat.set(turn.chat, turn);
   }
 
   const profile: StyleProfile = {

@@ -86,6 +86,11 @@ export interface ReplyPair {
   replyMessageIds: string[];
   /** In the latest ~10% by time: kept for evaluation, never used as an example. */
   heldOut: boolean;
+  /**
+   * The imported chat (conversation) the context and the reply both come from; a pair never spans two.
+   * Absent on pairs built before chats were told apart, and when the caller gave one timeline only.
+   */
+  chat?: string;
 }
 
 export interface PairsReport {

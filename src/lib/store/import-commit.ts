@@ -1,11 +1,13 @@
-// Writes one import (new persona, or new messages for an existing one) in ONE IndexedDB transaction:
-// it lands completely or not at all. A quota error, an exception, a terminated worker or a closed tab
-// all abort the transaction and leave the previous state exactly as it was.
+// Writes one import (new persona, or new messages for an existing one) AND what the persona is built from
+// (turns, profile, pairs, memories) in ONE IndexedDB transaction: it lands completely or not at all. A
+// quota error, an exception in the builder, a terminated worker or a closed tab all abort the transaction
+// and leave the previous state exactly as it was. Each picked file is put in the chat it is an export of.
 
 import { Dexie } from 'dexie';
 import { AppError } from '../rpc/app-error';
 import type { PersonaDb } from './db';
-import type { MessageRow, PersonaRow, SourceRow, TurnRow } from './schema';
+import type { MessageRow, PersonaRow, SourceRow } from './schema';
+import { derivedTables, writeDerived, type DerivePersona } from './persona-data';
 import { explainStorageError } from './storage-error';
 import { PENDING_IMPORT_KEY } from './pending-import';
 import { reserveSpace } from './space-check';
@@ -36,7 +38,8 @@ export function maskedElsewhere(persona: Pick<PersonaRow, 'maskPii' | 'maskKeyId
 }
 
 export interface SourceWrite {
-  source: Omit<SourceRow, 'personaId' | 'addedCount'>;
+  /** `chatKey` is decided here (see `chatForFile` of the builder), not by the caller. */
+  source: Omit<SourceRow, 'personaId' | 'addedCount' | 'chatKey'>;
   rows: Omit<MessageRow, 'personaId'>[];
 }
 
@@ -44,6 +47,17 @@ export interface CommitProgress {
   phase: 'write' | 'turns';
   done: number;
   total: number;
+}
+
+/** The persona builder as the commit uses it: which chat a file belongs to, and the derived data. */
+export interface CommitBuilder {
+  chatForFile: (
+    file: { sourceId: string; fingerprint: string | null; rowIds: readonly string[] },
+    chatOfFingerprint: ReadonlyMap<string, string>,
+    chatOfRow: (id: string) => string | undefined,
+  ) => string;
+  chatKeyOf: (source: Pick<SourceRow, 'id' | 'fingerprint' | 'chatKey'>) => string;
+  derive: DerivePersona;
 }
 
 export interface CommitOutcome {
@@ -62,7 +76,7 @@ export async function commitImport(
   db: PersonaDb,
   target: PersonaTarget,
   writes: readonly SourceWrite[],
-  buildTurns: (rows: readonly MessageRow[]) => Omit<TurnRow, 'personaId'>[],
+  builder: CommitBuilder,
   onProgress: (progress: CommitProgress) => void = () => {},
 ): Promise<CommitOutcome> {
   const personaId = target.id;
@@ -81,7 +95,7 @@ export async function commitImport(
   // Dexie creates the IDBTransaction lazily, on the first request: keep Dexie's object, read it at the end.
   let transaction: { idbtrans: IDBTransaction | null } | null = null;
   try {
-    return await db.transaction('rw', [db.personas, db.sources, db.messages, db.turns, db.meta], async (tx) => {
+    return await db.transaction('rw', [...derivedTables(db), db.sources, db.messages], async (tx) => {
       transaction = tx;
       const now = Date.now();
       let persona: PersonaRow;
@@ -113,23 +127,43 @@ export async function commitImport(
         persona = existing;
       }
 
-      const stored = new Set<string>();
-      if (target.mode === 'update') {
-        const keys = await db.messages.where('personaId').equals(personaId).primaryKeys();
-        for (const key of keys) stored.add(key[1]);
+      // Which chat every row already stored belongs to, and the chat of every stored fingerprint.
+      const storedSources = target.mode === 'update' ? await db.sources.where('personaId').equals(personaId).toArray() : [];
+      const chatOfSource = new Map(storedSources.map((source) => [source.id, builder.chatKeyOf(source)]));
+      const chatOfFingerprint = new Map<string, string>();
+      for (const source of storedSources) {
+        if (source.fingerprint !== null) chatOfFingerprint.set(source.fingerprint, builder.chatKeyOf(source));
       }
-      const seen = new Set(stored);
+      const chatOfRow = new Map<string, string>();
+      if (target.mode === 'update') {
+        await db.messages
+          .where('personaId')
+          .equals(personaId)
+          .each((row) => {
+            chatOfRow.set(row.id, chatOfSource.get(row.sourceId) ?? `source:${row.sourceId}`);
+          });
+      }
       const fresh: MessageRow[] = [];
       const addedPerSource = new Map<string, number>();
+      const chatOfWrite = new Map<string, string>();
       let alreadyStored = 0;
       for (const write of writes) {
+        const chat = builder.chatForFile(
+          { sourceId: write.source.id, fingerprint: write.source.fingerprint, rowIds: write.rows.map((row) => row.id) },
+          chatOfFingerprint,
+          (id) => chatOfRow.get(id),
+        );
+        chatOfWrite.set(write.source.id, chat);
+        if (write.source.fingerprint !== null && !chatOfFingerprint.has(write.source.fingerprint)) {
+          chatOfFingerprint.set(write.source.fingerprint, chat);
+        }
         let added = 0;
         for (const row of write.rows) {
-          if (seen.has(row.id)) {
+          if (chatOfRow.has(row.id)) {
             alreadyStored++;
             continue;
           }
-          seen.add(row.id);
+          chatOfRow.set(row.id, chat);
           fresh.push({ ...row, personaId });
           added++;
         }
@@ -150,7 +184,8 @@ export async function commitImport(
         const addedCount = addedPerSource.get(write.source.id) ?? 0;
         // A file that brought nothing new (the same export picked twice) leaves no trace.
         if (target.mode === 'update' && addedCount === 0) continue;
-        await db.sources.add({ ...write.source, personaId, addedCount });
+        const chatKey = chatOfWrite.get(write.source.id) ?? builder.chatKeyOf(write.source);
+        await db.sources.add({ ...write.source, personaId, addedCount, chatKey });
       }
 
       const all =
@@ -160,12 +195,7 @@ export async function commitImport(
               .where('[personaId+sortKey]')
               .between([personaId, Dexie.minKey], [personaId, Dexie.maxKey])
               .toArray();
-      const turns = buildTurns(all).map((turn) => ({ ...turn, personaId }));
-      await db.turns.where('personaId').equals(personaId).delete();
-      for (let i = 0; i < turns.length; i += CHUNK) {
-        await db.turns.bulkAdd(turns.slice(i, i + CHUNK));
-        onProgress({ phase: 'turns', done: Math.min(i + CHUNK, turns.length), total: turns.length });
-      }
+      const sources = await db.sources.where('personaId').equals(personaId).toArray();
 
       let personMessages = 0;
       let firstTs: string | null = null;
@@ -176,15 +206,17 @@ export async function commitImport(
         if (firstTs === null || row.ts < firstTs) firstTs = row.ts;
         if (lastTs === null || row.ts > lastTs) lastTs = row.ts;
       }
-      const sources = await db.sources.where('personaId').equals(personaId).count();
       persona = {
         ...persona,
         updatedAt: now,
-        counts: { personMessages, allMessages: all.length, turns: turns.length, sources },
+        counts: { personMessages, allMessages: all.length, turns: 0, sources: sources.length },
         firstTs,
         lastTs,
       };
-      await db.personas.put(persona);
+      // The build runs here, inside the import's transaction: a persona with messages but no profile,
+      // pairs or memories can never be stored (nor one whose derived data is older than its messages).
+      const derived = builder.derive({ persona, messages: all, sources });
+      persona = await writeDerived(db, persona, derived, (done, total) => onProgress({ phase: 'turns', done, total }));
       // Cleared in the same transaction as the data: the marker survives exactly when the import did not land.
       await db.meta.delete(PENDING_IMPORT_KEY);
       return { personaId, added: fresh.length, alreadyStored, persona };

@@ -2,7 +2,7 @@
 export { PersonaDb, openDb } from './db';
 export * from './schema';
 export * from './personas';
-export { commitImport, type CommitOutcome, type CommitProgress, type PersonaTarget, type SourceWrite } from './import-commit';
+export { commitImport, type CommitBuilder, type CommitOutcome, type CommitProgress, type PersonaTarget, type SourceWrite } from './import-commit';
 export { isModelStorage, wipeEverything, type WipeOptions } from './wipe';
 export { clearPendingImport, markImportStarted, takeInterruptedImport, type PendingImport } from './pending-import';
 export * from './persona-data';

@@ -1,11 +1,12 @@
-// What a persona is built from, as stored: the style profile, reply pairs and memories, plus named
-// snapshots. A rebuild (after an import) replaces derived rows in one transaction but keeps what the
-// user made: an edited summary, memories they added, edited or pinned, and memories they forgot stay gone.
+// What a persona is built from, as stored: turns, the style profile, reply pairs and memories, plus named
+// snapshots. A build (inside the import's own transaction, or a rebuild) replaces derived rows in one
+// transaction but keeps what the user made: an edited summary, memories they added, edited or pinned,
+// and memories they forgot stay gone. A persona is never seen with messages but without its build.
 
-import { liveQuery, type Observable } from 'dexie';
+import { Dexie, liveQuery, type Observable } from 'dexie';
 import type { MemoryItem, ReplyPair, StyleProfile } from '../persona/types';
 import type { PersonaDb } from './db';
-import type { MemoryRow, PairRow, PersonaRow, ProfileRow, SnapshotRow } from './schema';
+import type { MemoryRow, MessageRow, PairRow, PersonaRow, ProfileRow, SnapshotRow, SourceRow, TurnRow } from './schema';
 
 export interface BuildOutput {
   profile: StyleProfile;
@@ -15,6 +16,22 @@ export interface BuildOutput {
   builderVersion: number;
 }
 
+/** Everything derived from a persona's messages: its turns (per chat) and its build. */
+export interface DerivedData {
+  turns: Omit<TurnRow, 'personaId'>[];
+  build: BuildOutput;
+}
+
+/** What a build reads: the persona, all its messages in timeline order (sortKey) and its sources. */
+export interface DeriveInput {
+  persona: PersonaRow;
+  messages: readonly MessageRow[];
+  sources: readonly SourceRow[];
+}
+
+/** The persona builder (src/lib/importer): pure and synchronous, so it runs inside a transaction. */
+export type DerivePersona = (input: DeriveInput) => DerivedData;
+
 /** Stored on the persona: memory ids the user forgot, so a rebuild does not bring them back. */
 export const forgottenMemoriesKey = (personaId: string): string => `forgotten-memories:${personaId}`;
 
@@ -23,30 +40,106 @@ async function forgottenIds(db: PersonaDb, personaId: string): Promise<Set<strin
   return new Set(row === undefined ? [] : (JSON.parse(row.value) as string[]));
 }
 
+/**
+ * Writes a build of `persona` (as it should be stored, counts included) and returns the row put. Must run
+ * inside a transaction over personas, profiles, pairs, memories and meta.
+ */
+async function writeBuild(db: PersonaDb, persona: PersonaRow, build: BuildOutput, now: number): Promise<PersonaRow> {
+  const personaId = persona.id;
+  const previous = await db.profiles.get(personaId);
+  const profile: StyleProfile =
+    previous?.summaryEdited === true ? { ...build.profile, summary: previous.profile.summary } : build.profile;
+  await db.profiles.put({ personaId, profile, summaryEdited: previous?.summaryEdited ?? false, computedAt: now });
+
+  await db.pairs.where('personaId').equals(personaId).delete();
+  await db.pairs.bulkAdd(build.pairs.map((pair) => ({ ...pair, personaId })));
+
+  const forgotten = await forgottenIds(db, personaId);
+  const existing = await db.memories.where('personaId').equals(personaId).toArray();
+  // User-touched memories survive a rebuild as they are; untouched rule memories are replaced.
+  const kept = existing.filter((m) => m.origin !== 'rule' || m.pinned || m.userEdited === true);
+  const keptIds = new Set(kept.map((m) => m.id));
+  await db.memories.bulkDelete(existing.filter((m) => !keptIds.has(m.id)).map((m) => [personaId, m.id]));
+  const fresh = build.memories
+    .filter((m) => !keptIds.has(m.id) && !forgotten.has(m.id))
+    .map((m) => ({ ...m, personaId, createdAt: now, updatedAt: now }));
+  await db.memories.bulkAdd(fresh);
+  const built: PersonaRow = { ...persona, builderVersion: build.builderVersion, builtAt: now };
+  await db.personas.put(built);
+  return built;
+}
+
+/** Replaces the persona's turns; inside a transaction over turns. */
+async function writeTurns(
+  db: PersonaDb,
+  personaId: string,
+  turns: readonly Omit<TurnRow, 'personaId'>[],
+  onProgress: (done: number, total: number) => void,
+): Promise<void> {
+  const CHUNK = 2000;
+  await db.turns.where('personaId').equals(personaId).delete();
+  for (let i = 0; i < turns.length; i += CHUNK) {
+    await db.turns.bulkAdd(turns.slice(i, i + CHUNK).map((turn) => ({ ...turn, personaId })));
+    onProgress(Math.min(i + CHUNK, turns.length), turns.length);
+  }
+}
+
+/** The tables `writeDerived` writes: a transaction calling it must include them. */
+export function derivedTables(db: PersonaDb) {
+  return [db.personas, db.turns, db.profiles, db.pairs, db.memories, db.meta] as const;
+}
+
+/**
+ * Writes turns and build derived from the persona's messages, with `persona` (counts included) as the row
+ * to keep; returns the row put. For callers already inside a transaction over `derivedTables`.
+ */
+export async function writeDerived(
+  db: PersonaDb,
+  persona: PersonaRow,
+  derived: DerivedData,
+  onTurns: (done: number, total: number) => void = () => {},
+): Promise<PersonaRow> {
+  await writeTurns(db, persona.id, derived.turns, onTurns);
+  const withTurns: PersonaRow = { ...persona, counts: { ...persona.counts, turns: derived.turns.length } };
+  return writeBuild(db, withTurns, derived.build, Date.now());
+}
+
+/**
+ * Rebuilds everything derived from a persona's stored messages (turns, profile, pairs, memories) in ONE
+ * transaction: it lands whole or not at all. Returns false when the persona does not exist.
+ */
+export async function rebuildDerived(db: PersonaDb, personaId: string, derive: DerivePersona): Promise<boolean> {
+  return db.transaction('rw', [...derivedTables(db), db.messages, db.sources], async () => {
+    const persona = await db.personas.get(personaId);
+    if (persona === undefined) return false;
+    const [messages, sources] = await Promise.all([
+      db.messages.where('[personaId+sortKey]').between([personaId, Dexie.minKey], [personaId, Dexie.maxKey]).toArray(),
+      db.sources.where('personaId').equals(personaId).toArray(),
+    ]);
+    await writeDerived(db, persona, derive({ persona, messages, sources }));
+    return true;
+  });
+}
+
+/**
+ * Personas whose derived data is missing or was made by an older builder than `builderVersion`: an
+ * import that stopped between its messages and its build (before both were one transaction), or a build
+ * made before a builder change. Only personas with imported messages have anything to build.
+ */
+export async function personasToFinish(db: PersonaDb, builderVersion: number): Promise<PersonaRow[]> {
+  const stale = await db.personas.filter((p) => (p.builderVersion ?? 0) < builderVersion).toArray();
+  const out: PersonaRow[] = [];
+  for (const persona of stale) {
+    if ((await db.messages.where('personaId').equals(persona.id).limit(1).count()) > 0) out.push(persona);
+  }
+  return out;
+}
+
 export async function saveBuild(db: PersonaDb, personaId: string, build: BuildOutput): Promise<void> {
-  const now = Date.now();
   await db.transaction('rw', [db.personas, db.profiles, db.pairs, db.memories, db.meta], async () => {
     const persona = await db.personas.get(personaId);
     if (persona === undefined) return; // Deleted meanwhile: nothing to attach the build to.
-    const previous = await db.profiles.get(personaId);
-    const profile: StyleProfile =
-      previous?.summaryEdited === true ? { ...build.profile, summary: previous.profile.summary } : build.profile;
-    await db.profiles.put({ personaId, profile, summaryEdited: previous?.summaryEdited ?? false, computedAt: now });
-
-    await db.pairs.where('personaId').equals(personaId).delete();
-    await db.pairs.bulkAdd(build.pairs.map((pair) => ({ ...pair, personaId })));
-
-    const forgotten = await forgottenIds(db, personaId);
-    const existing = await db.memories.where('personaId').equals(personaId).toArray();
-    // User-touched memories survive a rebuild as they are; untouched rule memories are replaced.
-    const kept = existing.filter((m) => m.origin !== 'rule' || m.pinned || m.userEdited === true);
-    const keptIds = new Set(kept.map((m) => m.id));
-    await db.memories.bulkDelete(existing.filter((m) => !keptIds.has(m.id)).map((m) => [personaId, m.id]));
-    const fresh = build.memories
-      .filter((m) => !keptIds.has(m.id) && !forgotten.has(m.id))
-      .map((m) => ({ ...m, personaId, createdAt: now, updatedAt: now }));
-    await db.memories.bulkAdd(fresh);
-    await db.personas.put({ ...persona, builderVersion: build.builderVersion, builtAt: now });
+    await writeBuild(db, persona, build, Date.now());
   });
 }
 

@@ -51,6 +51,12 @@ export interface SourceRow {
   chatName: string | null;
   /** Identifies the same chat across a newer export (hash of its first person items). */
   fingerprint: string | null;
+  /**
+   * The chat (conversation) this file is an export of: every source of one chat has the same key, and
+   * turns, pairs and statistics are built per chat. Absent on sources stored before it was recorded
+   * (then the fingerprint, or the source id, stands for the chat: see chatKeyOf).
+   */
+  chatKey?: string;
   importedAt: number;
   itemCount: number;
   /** How many of this file's items were new when it was imported. */
@@ -74,8 +80,13 @@ export interface MessageRow {
 
 export interface TurnRow {
   personaId: string;
-  /** Position of the turn in the persona's timeline, from 0. Rebuilt whole on every import. */
+  /**
+   * Position of the turn, from 0: the turns of each chat in time order, one chat after the other.
+   * Rebuilt whole on every import.
+   */
   seq: number;
+  /** The chat the turn belongs to (its sources' chatKey); absent on turns built before chats were told apart. */
+  chat?: string;
   author: string;
   startTs: string;
   endTs: string;
