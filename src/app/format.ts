@@ -2,6 +2,7 @@
 // Pure functions, so the components stay free of arithmetic.
 
 import type { ImportProgress } from '../lib/rpc/progress';
+import { formatBytes } from '../lib/util/format-bytes';
 import type { SourceFormat } from '../lib/ingest/types';
 
 const integer = new Intl.NumberFormat(undefined, { maximumFractionDigits: 0 });
@@ -10,12 +11,7 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1_048_576) return `${(bytes / 1024).toFixed(1)} KB`;
-  if (bytes < 1_073_741_824) return `${(bytes / 1_048_576).toFixed(1)} MB`;
-  return `${(bytes / 1_073_741_824).toFixed(2)} GB`;
-}
+export { formatBytes };
 
 /** `2019-05-04T14:59:00` -> a short local date ("4 May 2019"); the stored time has no zone. */
 export function formatDay(ts: string | null): string {

@@ -8,6 +8,7 @@ import { clientsClaim } from 'workbox-core';
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { SHARE_ACTION, receiveShare } from './share-inbox';
+import { escapeRegExp } from '../lib/util/escape-regexp';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (string | PrecacheEntry)[] };
 
@@ -21,7 +22,7 @@ const sharePath = new URL(SHARE_ACTION, scope).pathname;
 // Model files are never answered with index.html: a missing model must be a real 404 for its loader.
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL('index.html'), {
-    denylist: [new RegExp(`^${modelsPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`)],
+    denylist: [new RegExp(`^${escapeRegExp(modelsPath)}`)],
   }),
 );
 

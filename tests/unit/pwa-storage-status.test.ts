@@ -9,7 +9,7 @@ const GB = 1_073_741_824;
 describe('describeStorage', () => {
   it('shows used and available space', () => {
     const view = describeStorage({ usage: 3.2 * MB, quota: 2 * GB, persisted: true, installed: false });
-    expect(view.summary).toBe('3.2 MB used · 2.00 GB available');
+    expect(view.summary).toBe('3.2 MB used · 2.0 GB available');
     expect(view).toMatchObject({ risk: 'persisted', advice: null, nearlyFull: false });
   });
 
@@ -41,6 +41,6 @@ describe('describeStorage', () => {
     expect(describeStorage({ usage: 9.85 * GB, quota: 10 * GB, persisted: true, installed: false }).nearlyFull).toBe(true);
     expect(describeStorage({ usage: 8 * GB, quota: 10 * GB, persisted: true, installed: false }).nearlyFull).toBe(false);
     // usage above quota (browsers round estimates) never shows negative space
-    expect(describeStorage({ usage: 3 * GB, quota: 2 * GB, persisted: true, installed: false }).summary).toBe('3.00 GB used · 0 B available');
+    expect(describeStorage({ usage: 3 * GB, quota: 2 * GB, persisted: true, installed: false }).summary).toBe('3.0 GB used · 0 B available');
   });
 });

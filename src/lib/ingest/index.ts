@@ -10,7 +10,8 @@ import { parseGenericJson } from './json';
 import { decodeText } from './text';
 import type { ExportFile, ParseOptions, ParseResult } from './types';
 import { parseWhatsAppText } from './whatsapp/index';
-import { chatNameFromFileName, extractChat, formatBytes } from './zip';
+import { chatNameFromFileName, extractChat } from './zip';
+import { formatBytes } from '../util/format-bytes';
 
 export type * from './types';
 export { ITEM_KINDS } from './types';

@@ -9,6 +9,8 @@ import JSZip from 'jszip';
 import { SNIFF_BYTES, decodeSample, extensionOf, sniffText, type TextFormat } from './detect';
 import { ImportError } from './errors';
 import type { ParseOptions } from './types';
+import { escapeRegExp } from '../util/escape-regexp';
+import { formatBytes } from '../util/format-bytes';
 
 export interface ZipLimits {
   /** Largest chat text a member may expand to. */
@@ -31,10 +33,6 @@ export interface ZipChat {
 const MAX_SNIFFED_MEMBERS = 24;
 const TEXT_EXTENSIONS = new Set(['txt', 'csv', 'tsv', 'json', 'html', 'htm']);
 
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  return `${(bytes / 1024 ** 2).toFixed(bytes < 10 * 1024 ** 2 ? 1 : 0)} MB`;
-}
 
 const baseName = (path: string): string => path.split('/').pop() ?? path;
 
@@ -45,10 +43,8 @@ const CONNECTORS = [
   'with', 'mit', 'met', 'avec', 'con', 'com', 'med', 'z', 's', 'с', 'со', 'з', 'dengan', 'cu', 'με', 'مع', 'עם',
   'với', 'กับ', 'sa', 'ar', 'su', 'kun', 'amb', 'ze', 'se', 'so', 'na', 'i', '-', '–', '—',
 ];
-// No '-' escape: in a unicode-mode pattern `\-` outside a class is a syntax error.
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const CONNECTED_NAME = new RegExp(
-  String.raw`WhatsApp[^\s]*(?:\s+[^\s]+)?\s+(?:${CONNECTORS.map(escapeRe).join('|')})\s+(?:(?:контактом|contact|kontaktem|kontaktom)\s+)?(.+)$`,
+  String.raw`WhatsApp[^\s]*(?:\s+[^\s]+)?\s+(?:${CONNECTORS.map(escapeRegExp).join('|')})\s+(?:(?:контактом|contact|kontaktem|kontaktom)\s+)?(.+)$`,
   'iu',
 );
 /** Turkish and other languages put the name first: `Ali ile WhatsApp Sohbeti`. */

@@ -4,6 +4,7 @@
 // ambiguous); the pick-rate p-value is exact (Poisson-binomial over each round's own chance).
 
 import type { PairContextLine } from './types';
+import { fnv1a } from '../util/fnv1a';
 
 /** One evaluated example: what a fidelity report keeps per held-out pair. */
 export interface BlindExample {
@@ -63,12 +64,7 @@ export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
 
 /** A stable 32-bit seed from a string (FNV-1a), e.g. a report id plus the round number. */
 export function seedFrom(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
+  return fnv1a(text);
 }
 
 const normalized = (text: string): string => text.trim().replace(/\s+/g, ' ');

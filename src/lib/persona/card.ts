@@ -9,6 +9,7 @@ import { base64ToUtf8, isPng, readPngText, utf8ToBase64, writePngText } from './
 import type { MemoryItem, MemoryType, PersonaDefinition, PersonaTrait, ReplyPair, StyleProfile } from './types';
 import { emptyDefinition } from './types';
 import { memoryTypeSchema, personaRulesSchema, personaTraitsSchema } from './definition-schema';
+import { escapeRegExp } from '../util/escape-regexp';
 
 // -- card shapes --------------------------------------------------------------------------------------
 
@@ -359,7 +360,7 @@ export function parseMesExample(mes: string, name: string): { user: string; repl
     };
     for (const line of block.split(/\r?\n/)) {
       const u = /^\s*(?:\{\{user\}\}|<USER>)\s*:\s?(.*)$/i.exec(line);
-      const c = new RegExp(`^\\s*(?:\\{\\{char\\}\\}|<BOT>|${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})\\s*:\\s?(.*)$`, 'i').exec(line);
+      const c = new RegExp(`^\\s*(?:\\{\\{char\\}\\}|<BOT>|${escapeRegExp(name)})\\s*:\\s?(.*)$`, 'i').exec(line);
       if (u !== null) {
         if (reply.length > 0) flush();
         user.push(u[1] ?? '');

@@ -11,6 +11,7 @@ import { hashString } from '../ingest/hash';
 import type { ChatMessage } from '../llm/types';
 import { parseStructured, structured } from '../llm/structured';
 import type { ExampleExchange, MemoryItem, MemoryType, PersonaDefinition, PersonaTrait } from './types';
+import { graphemeSegments } from '../util/graphemes';
 
 export const DRAFT_LIMITS = {
   traits: 8,
@@ -216,21 +217,14 @@ export function clip(text: string, max: number): string {
   return `${(space > max * 0.7 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-const graphemes = typeof Intl.Segmenter === 'function' ? new Intl.Segmenter(undefined, { granularity: 'grapheme' }) : null;
-
-/** The largest grapheme (or, without Intl.Segmenter, code point) boundary at or before `limit`. */
+/** The largest grapheme boundary at or before `limit`. */
 function graphemeBoundary(text: string, limit: number): number {
-  if (graphemes !== null) {
-    let end = 0;
-    for (const { index, segment } of graphemes.segment(text)) {
-      if (index + segment.length > limit) break;
-      end = index + segment.length;
-    }
-    return end;
+  let end = 0;
+  for (const { index, segment } of graphemeSegments(text)) {
+    if (index + segment.length > limit) break;
+    end = index + segment.length;
   }
-  const code = text.charCodeAt(limit - 1);
-  // A high surrogate as the last unit kept: its low half would be cut off.
-  return code >= 0xd800 && code <= 0xdbff ? limit - 1 : limit;
+  return end;
 }
 
 function dedupe<T>(items: readonly T[], key: (item: T) => string): T[] {

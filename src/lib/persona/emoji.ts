@@ -3,6 +3,8 @@
 // (U+FE0F); only the short emoji-looking runs of a text go through Intl.Segmenter, so plain text costs
 // one regex test (segmenting whole messages was ~30x slower than the rest of the style profile).
 
+import { graphemeSegments } from '../util/graphemes';
+
 /**
  * A run of code points that can belong to an emoji: pictographs, regional indicators, skin tones, ZWJ,
  * VS16, tag characters and keycap sequences. Runs are what the segmenter sees.
@@ -14,11 +16,6 @@ const PICTOGRAPHIC = /\p{Extended_Pictographic}/u;
 const MODIFIER = /\p{Emoji_Modifier}/u;
 const REGIONAL = /\p{Regional_Indicator}/gu;
 
-let segmenter: Intl.Segmenter | null = null;
-function graphemes(s: string): Intl.Segments {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return segmenter.segment(s);
-}
 
 /** True when one grapheme cluster is displayed as an emoji. */
 export function isEmojiGrapheme(g: string): boolean {
@@ -62,7 +59,7 @@ export function scanEmoji(text: string): EmojiScan {
     }
     let clusters = 0;
     let lastIsEmoji = false;
-    for (const { segment } of graphemes(run)) {
+    for (const { segment } of graphemeSegments(run)) {
       clusters++;
       lastIsEmoji = isEmojiGrapheme(segment);
       if (lastIsEmoji) emojis.push(segment.includes('\uFE0E') ? segment.replace(/\uFE0E/g, '') : segment);

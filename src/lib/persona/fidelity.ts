@@ -10,6 +10,7 @@ import { laughterOf } from './laughter';
 import { ending } from './style';
 import type { StyleStats } from './types';
 import { cleanText, wordsOf } from './text';
+import { fnv1a } from '../util/fnv1a';
 
 export type StylePartName = 'length' | 'bubbles' | 'emoji' | 'topEmojis' | 'casing' | 'endings' | 'laughter' | 'signature';
 
@@ -346,16 +347,6 @@ export interface AuthorshipModel {
 /** Hashed feature space: 2^18 buckets keep collisions rare for chat-sized corpora at 2 MB of weights. */
 const FEATURE_BITS = 18;
 const FEATURE_MASK = (1 << FEATURE_BITS) - 1;
-
-/** FNV-1a over UTF-16 units: fast, deterministic, good enough spread for feature hashing. */
-function fnv1a(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
 
 interface Features {
   index: Int32Array;

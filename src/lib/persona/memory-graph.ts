@@ -6,6 +6,7 @@
 
 import type { MemoryEntity, MemoryEntityKind, MemoryItem } from './types';
 import { detectLanguage, isFunctionWord } from './lang';
+import { escapeRegExp } from '../util/escape-regexp';
 
 /** What the graph reads of a memory (a MemoryItem fits; retrieval passes what its corpus has). */
 export type GraphMemory = Pick<MemoryItem, 'id' | 'type' | 'text' | 'subject'> &
@@ -65,10 +66,6 @@ const NOT_TOPIC = new Set([
 const NO_SPACE_SCRIPT = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 /** Longer than any real word (German compounds included): a run of text, not a topic. */
 const MAX_TOPIC_CHARS = 24;
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/gu, '\\$&');
-}
 
 /** The words of a name that identify its owner alone ("de", "la" of "Maria de la Cruz" do not). */
 function nameParts(name: string): string[] {

@@ -12,6 +12,8 @@ import { MASK_TOKEN_SOURCE } from '../ingest/mask';
 import { isEmojiGrapheme, scanEmoji } from './emoji';
 import { laughterInContext } from './laughter';
 import type { StyleProfile, StyleStats } from './types';
+import { fnv1a } from '../util/fnv1a';
+import { graphemes } from '../util/graphemes';
 
 /** Fewer measured messages than this and no habit is "strong": the reply is only trimmed and split. */
 const MIN_MESSAGES = 20;
@@ -99,11 +101,6 @@ function unshield(text: string, spans: readonly string[]): string {
   return text.replace(PLACEHOLDER, (ch) => spans[ch.charCodeAt(0) - PLACEHOLDER_FIRST] ?? ch);
 }
 
-let segmenter: Intl.Segmenter | null = null;
-function graphemes(s: string): string[] {
-  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-  return [...segmenter.segment(s)].map((x) => x.segment);
-}
 
 /** Same test as the prompt's style rules: several short bubbles per turn. */
 function isBursty(p: StyleStats): boolean {
@@ -113,13 +110,7 @@ function isBursty(p: StyleStats): boolean {
 
 /** 32-bit FNV-1a mapped to [0, 1): a deterministic "coin" per reply, so rates are met on average. */
 function coin(text: string, salt: string): number {
-  let h = 0x811c9dc5;
-  const s = `${salt}\u0000${text}`;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 4294967296;
+  return fnv1a(`${salt}\u0000${text}`) / 4294967296;
 }
 
 const tidy = (s: string): string => s.replace(/[ \t]{2,}/g, ' ').trim();

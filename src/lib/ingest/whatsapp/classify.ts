@@ -6,6 +6,7 @@
 import type { ItemKind } from '../types';
 import { firstDirMark, matchForm, startsWithDirMark } from './chars';
 import { LOCALES, type LocaleTable, type SystemRule } from './locales/index';
+import { escapeRegExp } from '../../util/escape-regexp';
 
 interface Compiled {
   rule: SystemRule;
@@ -53,7 +54,7 @@ function sealIndex(index: RuleIndex): void {
   const suffixes: string[] = [];
   for (const list of index.byLast.values()) for (const c of list) if (c.rule.t === 'suf') suffixes.push(c.rule.s);
   const keys = index.keyed.map((c) => (c.rule.t === 're' ? c.rule.key : ''));
-  const alt = (xs: string[]): string => [...new Set(xs)].map(escapeRe).join('|');
+  const alt = (xs: string[]): string => [...new Set(xs)].map(escapeRegExp).join('|');
   index.anyPrefix = prefixes.length === 0 ? NEVER : new RegExp(`^(?:${alt(prefixes)})`);
   index.anySuffix = suffixes.length === 0 ? NEVER : new RegExp(`(?:${alt(suffixes)})$`);
   index.anyKey = keys.length === 0 ? NEVER : new RegExp(alt(keys));
@@ -191,10 +192,6 @@ interface Tables {
 }
 
 
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
 let tables: Tables | null = null;
 
 function build(locales: readonly LocaleTable[]): Tables {
@@ -239,7 +236,7 @@ function build(locales: readonly LocaleTable[]): Tables {
   // Longest prefix first, so "Missed voice call" wins over "Voice call".
   for (const list of prefixes.values()) list.sort((a, b) => b.p.length - a.p.length);
   edited.sort((a, b) => b.marker.length - a.marker.length);
-  const alt = (set: Set<string>): string => [...set].map(escapeRe).join('|');
+  const alt = (set: Set<string>): string => [...set].map(escapeRegExp).join('|');
   return {
     rules: new Map(),
     locales,
