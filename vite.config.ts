@@ -12,8 +12,8 @@ export default defineConfig({
   build: { target: 'esnext', sourcemap: true },
   worker: { format: 'es' },
   // voy's wasm is instantiated by hand (src/lib/search/voy-index.ts); transformers.js and web-llm are
-  // worker-only, so pre-bundle them up front or the dev server reloads the page when a worker first imports them.
-  optimizeDeps: { exclude: ['voy-search'], include: ['@huggingface/transformers', '@mlc-ai/web-llm'] },
+  // worker-only (so is wllama), so pre-bundle them up front or the dev server reloads the page when a worker first imports them.
+  optimizeDeps: { exclude: ['voy-search'], include: ['@huggingface/transformers', '@mlc-ai/web-llm', '@wllama/wllama'] },
   preview: { host: '127.0.0.1' },
   server: { host: '127.0.0.1' },
   test: {

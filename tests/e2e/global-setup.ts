@@ -1,10 +1,12 @@
-// Playwright global setup: makes sure the WebLLM test weights exist. They are random but shape-faithful
+// Playwright global setup: writes the tiny GGUF test models (tests/models/gen-gguf.ts) and makes sure the
+// WebLLM test weights exist. They are random but shape-faithful
 // weights for the real prebuilt Qwen2-0.5B q4f32 model library (309 MB, deterministic, seconds to
 // write), generated once into the git-ignored tests/.models/ in the self-hosted layout the app's
 // "this site's /models/ folder" source reads, next to copies of the shared config and tokenizer files.
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { writeTinyGgufs } from '../models/gen-gguf';
 
 const SHARED = new URL('../../../shared/models/', import.meta.url);
 const LIB = new URL('mlc/libs/v0_2_48/Qwen2-0.5B-Instruct-q4f32_1-ctx4k_cs1k-webgpu.wasm', SHARED);
@@ -24,7 +26,12 @@ function complete(dir: URL): boolean {
   }
 }
 
+/** The project's random-weight GGUFs and their index, served as "models on this server" (/models/gguf/). */
+export const GGUF_MODELS = new URL('../.models/gguf/', import.meta.url);
+
 export default function globalSetup(): void {
+  // Milliseconds to write and deterministic: always rewritten, so they follow the generator.
+  writeTinyGgufs(fileURLToPath(GGUF_MODELS));
   const dir = fileURLToPath(MLC_WEIGHTS);
   if (!complete(MLC_WEIGHTS)) {
     rmSync(dir, { recursive: true, force: true });

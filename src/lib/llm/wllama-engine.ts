@@ -13,7 +13,7 @@ import { DEFAULT_MAX_TOKENS, type AdapterGeneration, type ProgressSink, type Run
 import { llmError } from './errors';
 import { estimateTokens, GENERATION_PROMPT_TOKENS, ggufPromptMode, TEMPLATE_TOKENS_PER_MESSAGE, templateThinks } from './gguf-meta';
 import { deleteGgufFile, openGgufFile } from './gguf-files';
-import type { FinishReason, GenerationOptions, ModelSpec } from './types';
+import type { ChatMessage, FinishReason, GenerationOptions, ModelSpec } from './types';
 
 type Wllama = typeof WllamaModule;
 export type GgufSpec = Extract<ModelSpec, { engine: 'gguf' }>;
@@ -49,6 +49,14 @@ export async function deleteGgufCache(spec: GgufSpec): Promise<void> {
   const url = spec.source.url;
   const models = await new ModelManager({ logger: quietLogger }).getModels({ includeInvalid: true });
   for (const model of models) if (model.url === url) await model.remove();
+}
+
+const PLAIN_STOPS = ['\nUser:', '\nSystem:'];
+
+/** Chat messages as a text a base model continues after "Assistant:". */
+export function plainTranscript(messages: readonly ChatMessage[]): string {
+  const name = { system: 'System', user: 'User', assistant: 'Assistant' } as const;
+  return `${messages.map((m) => `${name[m.role]}: ${m.content.trim()}`).join('\n\n')}\n\nAssistant:`;
 }
 
 function isAbort(error: unknown): boolean {
@@ -137,21 +145,21 @@ export async function createGgufAdapter(spec: GgufSpec, onProgress: ProgressSink
         }
       };
       try {
-        if (options.completionPrompt !== undefined) {
+        // A base model asked with chat messages (summaries, drafting) gets them as a plain transcript.
+        const plain = options.completionPrompt ?? (promptMode === 'transcript' ? plainTranscript(messages) : undefined);
+        if (plain !== undefined) {
+          const stop = options.completionPrompt === undefined ? [...(options.stop ?? []), ...PLAIN_STOPS] : options.stop;
           await wllama.createCompletion({
-            prompt: options.completionPrompt,
+            prompt: plain,
             stream: true,
             abortSignal: controller.signal,
-            ...sampling(options),
+            ...sampling({ ...options, ...(stop === undefined ? {} : { stop }) }),
             onData: (chunk) => {
               const choice = chunk.choices[0];
               take(choice?.text, choice?.finish_reason ?? null, chunk.usage);
             },
           });
         } else {
-          if (promptMode === 'transcript') {
-            throw llmError('generation-failed', `“${spec.label}” is a base model without a chat template: it can only continue a transcript prompt.`);
-          }
           await wllama.createChatCompletion({
             messages: messages.map((m) => ({ role: m.role, content: m.content })),
             stream: true,
