@@ -2,7 +2,7 @@
 // tokenizer call (wllama 3.13 exposes none). Pure. Invariants: a model is prompted as a chat only when
 // its file carries a non-empty chat template; estimates never undercount typical BPE text.
 
-import type { PromptMode } from './types';
+import type { ChatMessage, PromptMode } from './types';
 
 /** Chat when the GGUF has `tokenizer.chat_template`; base models continue a transcript instead. */
 export function ggufPromptMode(metadata: Readonly<Record<string, string>>): PromptMode {
@@ -30,3 +30,12 @@ export function estimateTokens(text: string): number {
 /** Role markers and separators a chat template adds per message, and the assistant header at the end. */
 export const TEMPLATE_TOKENS_PER_MESSAGE = 5;
 export const GENERATION_PROMPT_TOKENS = 4;
+
+export const PLAIN_STOPS = ['\nUser:', '\nSystem:'];
+
+/** Chat messages as a text a base model continues after "Assistant:". */
+export function plainTranscript(messages: readonly ChatMessage[]): string {
+  const name = { system: 'System', user: 'User', assistant: 'Assistant' } as const;
+  return `${messages.map((m) => `${name[m.role]}: ${m.content.trim()}`).join('\n\n')}\n\nAssistant:`;
+}
+

@@ -11,9 +11,9 @@ import type * as WllamaModule from '@wllama/wllama';
 import { chooseGgufBackend, probeGpu, type GgufBackend } from './capabilities';
 import { DEFAULT_MAX_TOKENS, type AdapterGeneration, type ProgressSink, type RuntimeAdapter, type TokenSink } from './engine';
 import { llmError } from './errors';
-import { estimateTokens, GENERATION_PROMPT_TOKENS, ggufPromptMode, TEMPLATE_TOKENS_PER_MESSAGE, templateThinks } from './gguf-meta';
+import { estimateTokens, GENERATION_PROMPT_TOKENS, ggufPromptMode, PLAIN_STOPS, plainTranscript, TEMPLATE_TOKENS_PER_MESSAGE, templateThinks } from './gguf-meta';
 import { deleteGgufFile, openGgufFile } from './gguf-files';
-import type { ChatMessage, FinishReason, GenerationOptions, ModelSpec } from './types';
+import type { FinishReason, GenerationOptions, ModelSpec } from './types';
 
 type Wllama = typeof WllamaModule;
 export type GgufSpec = Extract<ModelSpec, { engine: 'gguf' }>;
@@ -49,14 +49,6 @@ export async function deleteGgufCache(spec: GgufSpec): Promise<void> {
   const url = spec.source.url;
   const models = await new ModelManager({ logger: quietLogger }).getModels({ includeInvalid: true });
   for (const model of models) if (model.url === url) await model.remove();
-}
-
-const PLAIN_STOPS = ['\nUser:', '\nSystem:'];
-
-/** Chat messages as a text a base model continues after "Assistant:". */
-export function plainTranscript(messages: readonly ChatMessage[]): string {
-  const name = { system: 'System', user: 'User', assistant: 'Assistant' } as const;
-  return `${messages.map((m) => `${name[m.role]}: ${m.content.trim()}`).join('\n\n')}\n\nAssistant:`;
 }
 
 function isAbort(error: unknown): boolean {
