@@ -7,6 +7,9 @@ import { launchOptions } from './tests/e2e/browser';
 // Several suites can run side by side on one machine: each may pick its own port and build folder.
 const PORT = Number(process.env.PERSONAYOU_E2E_PORT ?? 4173);
 const OUT_DIR = process.env.PERSONAYOU_E2E_DIST ?? 'dist';
+/** A second origin serving the same test models hub-style with CORS (tests/e2e/model-mirror.ts). */
+const MIRROR_PORT = PORT + 1;
+const TEST_MODELS = ['../shared/models', 'tests/.models', 'tests/e2e/served'].join(delimiter);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -26,13 +29,21 @@ export default defineConfig({
     trace: 'retain-on-failure',
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    // The shared test models (real tokenizers, random weights) are served at /models/ for the embed tests,
-    // overlaid with the generated WebLLM weights of tests/.models (global-setup.ts).
-    command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1 --outDir ${OUT_DIR}`,
-    env: { PERSONAYOU_TEST_MODELS: ['../shared/models', 'tests/.models'].join(delimiter) },
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      // The test models (real tokenizers, random weights) are served at /models/, overlaid with the generated
+      // weights of tests/.models (global-setup.ts). The mirror's origin is allowed in connect-src.
+      command: `node node_modules/vite/bin/vite.js preview --port ${PORT} --strictPort --host 127.0.0.1 --outDir ${OUT_DIR}`,
+      env: { PERSONAYOU_TEST_MODELS: TEST_MODELS, PERSONAYOU_CONNECT_SRC: `http://127.0.0.1:${MIRROR_PORT}` },
+      url: `http://127.0.0.1:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      command: `node node_modules/tsx/dist/cli.mjs tests/e2e/model-mirror.ts ${MIRROR_PORT} ${TEST_MODELS}`,
+      url: `http://127.0.0.1:${MIRROR_PORT}/transformers/tiny-random-bert-minilm-tok/resolve/main/config.json`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 30_000,
+    },
+  ],
 });

@@ -3,17 +3,25 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
-import { pwaOptions, relaxCspForDevServer } from './src/pwa/pwa-options';
-import { serveModels } from './tests/e2e/serve-models';
+import { pwaOptions } from './src/pwa/pwa-options';
+import { connectSrcFromEnv } from './src/server/security-headers';
+import { modelRoots, serveModels } from './src/server/serve-models';
+import { securityHeadersPlugin } from './src/server/vite-plugin';
 
 export default defineConfig({
-  // PERSONAYOU_TEST_MODELS (tests only): serve that folder at /models/ with real 404s.
-  plugins: [svelte(), VitePWA(pwaOptions), relaxCspForDevServer(), serveModels(process.env.PERSONAYOU_TEST_MODELS)],
+  plugins: [
+    svelte(),
+    VitePWA(pwaOptions),
+    // PERSONAYOU_CONNECT_SRC: more model origins the workers may download from (space-separated).
+    securityHeadersPlugin({ extraConnectSrc: connectSrcFromEnv(process.env.PERSONAYOU_CONNECT_SRC) }),
+    // .models/ holds what `npm run models:real` fetched; PERSONAYOU_TEST_MODELS adds the tests' folders.
+    serveModels(modelRoots(process.env.PERSONAYOU_TEST_MODELS, '.models')),
+  ],
   build: { target: 'esnext', sourcemap: true },
   worker: { format: 'es' },
-  // voy's wasm is instantiated by hand (src/lib/search/voy-index.ts); transformers.js and web-llm are
-  // worker-only (so is wllama), so pre-bundle them up front or the dev server reloads the page when a worker first imports them.
-  optimizeDeps: { exclude: ['voy-search'], include: ['@huggingface/transformers', '@mlc-ai/web-llm', '@wllama/wllama'] },
+  // transformers.js, web-llm and wllama are worker-only: pre-bundle them up front or the dev server reloads
+  // the page when a worker first imports them.
+  optimizeDeps: { include: ['@huggingface/transformers', '@mlc-ai/web-llm', '@wllama/wllama'] },
   preview: { host: '127.0.0.1' },
   server: { host: '127.0.0.1' },
   test: {

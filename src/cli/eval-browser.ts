@@ -7,7 +7,7 @@
 
 import type { Browser, Page } from '@playwright/test';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { delimiter, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ViteDevServer } from 'vite';
 import type { Dtype as EmbedDtype, ModelSource as EmbedSource } from '../lib/embed/models';
@@ -219,9 +219,9 @@ async function freePort(): Promise<number> {
 /** The harness server: the page, the app's workers, and `dirs` at /models/ with real 404s. */
 async function startServer(dirs: string[]): Promise<{ server: ViteDevServer; url: string }> {
   const { createServer } = await import('vite');
-  const { serveModels } = await import('../../tests/e2e/serve-models');
+  const { serveModels } = await import('../server/serve-models');
   const port = await freePort();
-  const models = dirs.length === 0 ? null : serveModels(dirs.map((d) => resolve(d)).join(delimiter));
+  const models = dirs.length === 0 ? null : serveModels(dirs.map((d) => resolve(d)));
   const server = await createServer({
     // Self-contained: not the app's vite.config.ts (no PWA, no Svelte), so eval never touches the app build.
     configFile: false,
@@ -236,7 +236,6 @@ async function startServer(dirs: string[]): Promise<{ server: ViteDevServer; url
     optimizeDeps: {
       entries: [PAGE_PATH, 'workers/llm.worker.ts', 'workers/embed.worker.ts'],
       include: ['comlink', '@huggingface/transformers', '@mlc-ai/web-llm'],
-      exclude: ['voy-search'],
     },
   });
   await server.listen();

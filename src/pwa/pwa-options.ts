@@ -2,7 +2,6 @@
 // the service worker precaches. Invariants: only the app shell is precached, never model files (the
 // libraries cache those themselves); the manifest stays installable (192 + 512 icons, maskable too).
 
-import type { Plugin } from 'vite';
 import type { VitePWAOptions } from 'vite-plugin-pwa';
 import { SHARE_ACTION, SHARE_FILES_FIELD } from './share-inbox';
 
@@ -62,15 +61,3 @@ export const pwaOptions: Partial<VitePWAOptions> = {
   },
   devOptions: { enabled: false },
 };
-
-/**
- * The dev server injects CSS as <style> elements, which the Content-Security-Policy in index.html
- * forbids (style-src 'self'); relax only that, only for `vite` (dev). Builds keep the strict policy.
- */
-export function relaxCspForDevServer(): Plugin {
-  return {
-    name: 'personayou:relax-csp-for-dev-server',
-    apply: 'serve',
-    transformIndexHtml: (html) => html.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'"),
-  };
-}

@@ -1,7 +1,8 @@
 // The share-target inbox: files another app shares to the installed PWA (a WhatsApp "Export chat") wait
 // in one Cache Storage cache between the service worker receiving the POST and the import screen.
 // Invariants: at most one share waits (a new share replaces the previous one); taking a share removes
-// it (and the inbox once empty); the cache holds nothing else, so a wipe leaves no copy of a shared file.
+// it (and the inbox once empty); the cache holds nothing else, so a wipe leaves no copy of a shared file;
+// a share over MAX_SHARED_FILES files or MAX_SHARED_BYTES bytes is refused whole, never stored or cut.
 
 /** Cache Storage name of the inbox. Not a model cache: "wipe everything" always deletes it. */
 export const SHARE_INBOX_CACHE = 'personayou-share-inbox';
@@ -11,12 +12,21 @@ export const SHARE_ACTION = 'share-target';
 export const SHARE_FILES_FIELD = 'files';
 /** More files than any chat export has: a guard against a share that would fill the disk. */
 export const MAX_SHARED_FILES = 20;
+/** The largest file the import reads (1 GiB, a zip with media), for the whole share. */
+export const MAX_SHARED_BYTES = 1024 ** 3;
+/** Multipart framing around the files: a Content-Length above the limit plus this is refused unread. */
+const MULTIPART_SLACK_BYTES = 64 * 1024;
 
 const ENTRY_PATH = '/__share-inbox/';
 const ID_PATTERN = /^[0-9a-f-]{36}$/;
 
 /** What the service worker tells the app, in the hash it redirects to (`#/import?shared=<value>`). */
-export type ShareOutcome = { kind: 'stored'; id: string } | { kind: 'empty' } | { kind: 'failed' };
+export type ShareOutcome =
+  | { kind: 'stored'; id: string }
+  | { kind: 'empty' }
+  | { kind: 'failed' }
+  | { kind: 'too-many'; files: number }
+  | { kind: 'too-large'; bytes: number };
 
 /** The files of a share_target POST; shared text (no file) becomes a .txt file so it can be imported too. */
 export function sharedFilesFrom(form: FormData): File[] {
@@ -31,7 +41,17 @@ export function sharedFilesFrom(form: FormData): File[] {
       files.push(new File([text], 'Shared text.txt', { type: 'text/plain' }));
     }
   }
-  return files.slice(0, MAX_SHARED_FILES);
+  return files;
+}
+
+/** Why a share is refused before anything is stored, or null when it is within the limits. */
+export function shareOverLimit(
+  files: readonly File[],
+  limits = { files: MAX_SHARED_FILES, bytes: MAX_SHARED_BYTES },
+): Extract<ShareOutcome, { kind: 'too-many' | 'too-large' }> | null {
+  if (files.length > limits.files) return { kind: 'too-many', files: files.length };
+  const bytes = files.reduce((sum, file) => sum + file.size, 0);
+  return bytes > limits.bytes ? { kind: 'too-large', bytes } : null;
 }
 
 function entryUrl(origin: string, id: string, index: number): string {
@@ -79,9 +99,15 @@ export async function takeShare(storage: CacheStorage, origin: string, id: strin
 /** The service worker's answer to the share POST: store the files, then open the import screen (303). */
 export async function receiveShare(request: Request, storage: CacheStorage, scope: string): Promise<Response> {
   let outcome: ShareOutcome;
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   try {
-    const files = sharedFilesFrom(await request.formData());
-    outcome = files.length === 0 ? { kind: 'empty' } : { kind: 'stored', id: await storeShare(storage, scope, files) };
+    if (declared > MAX_SHARED_BYTES + MULTIPART_SLACK_BYTES) {
+      // Refused before the body is read into memory.
+      outcome = { kind: 'too-large', bytes: declared };
+    } else {
+      const files = sharedFilesFrom(await request.formData());
+      outcome = files.length === 0 ? { kind: 'empty' } : (shareOverLimit(files) ?? { kind: 'stored', id: await storeShare(storage, scope, files) });
+    }
   } catch {
     // Not multipart, cut off, or no space left: the app says so instead of showing nothing.
     outcome = { kind: 'failed' };
@@ -90,7 +116,16 @@ export async function receiveShare(request: Request, storage: CacheStorage, scop
 }
 
 function shareParam(outcome: ShareOutcome): string {
-  return outcome.kind === 'stored' ? outcome.id : outcome.kind;
+  switch (outcome.kind) {
+    case 'stored':
+      return outcome.id;
+    case 'too-many':
+      return `too-many-${outcome.files}`;
+    case 'too-large':
+      return `too-large-${outcome.bytes}`;
+    default:
+      return outcome.kind;
+  }
 }
 
 /** Reads `#/import?shared=<value>` back into an outcome; null for any other hash. */
@@ -100,5 +135,10 @@ export function parseShareHash(hash: string): ShareOutcome | null {
   const value = new URLSearchParams(match[1]).get('shared');
   if (value === null) return null;
   if (ID_PATTERN.test(value)) return { kind: 'stored', id: value };
+  const over = /^too-(many|large)-(\d{1,16})$/.exec(value);
+  if (over !== null) {
+    const count = Number(over[2]);
+    return over[1] === 'many' ? { kind: 'too-many', files: count } : { kind: 'too-large', bytes: count };
+  }
   return value === 'empty' ? { kind: 'empty' } : { kind: 'failed' };
 }

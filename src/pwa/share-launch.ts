@@ -5,7 +5,8 @@
 
 import type { AppErrorData } from '../lib/rpc/app-error';
 import type { Result } from '../lib/rpc/progress';
-import { parseShareHash, takeShare, type ShareOutcome } from './share-inbox';
+import { formatBytes } from '../app/format';
+import { MAX_SHARED_BYTES, MAX_SHARED_FILES, parseShareHash, takeShare, type ShareOutcome } from './share-inbox';
 
 /**
  * Reads a share launch from the address and rewrites it to plain `#/import` before the router reads it.
@@ -31,6 +32,18 @@ export async function sharedFiles(outcome: ShareOutcome): Promise<Result<File[]>
     return shareError(
       'share-failed',
       'The shared file could not be received (the share was cut off or the device is out of space). Try again, or choose the file here.',
+    );
+  }
+  if (outcome.kind === 'too-many') {
+    return shareError(
+      'share-too-many',
+      `${outcome.files} files were shared; PersonaYou takes at most ${MAX_SHARED_FILES} at once. Share the chat export (.txt or .zip) on its own, or choose the files here.`,
+    );
+  }
+  if (outcome.kind === 'too-large') {
+    return shareError(
+      'share-too-large',
+      `The shared files are ${formatBytes(outcome.bytes)} together; PersonaYou takes at most ${formatBytes(MAX_SHARED_BYTES)} from a share. Export the chat again "without media" and share that, or choose the file here.`,
     );
   }
   const files = typeof caches === 'undefined' ? null : await takeShare(caches, window.location.origin, outcome.id);

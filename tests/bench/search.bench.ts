@@ -16,8 +16,8 @@ import { textHash } from '../../src/lib/embed/texts';
 import { KindCorpus, type CorpusEntry } from '../../src/lib/search/corpus';
 import { ExactIndex } from '../../src/lib/search/exact-index';
 import type { HybridParams } from '../../src/lib/search/hybrid';
-import { packVectors, type IndexName, type VectorIndex } from '../../src/lib/search/vector-index';
-import { VoyIndex, initVoy, voyMemoryBytes } from '../../src/lib/search/voy-index';
+import { packVectors, type VectorIndex } from '../../src/lib/search/vector-index';
+import { VoyIndex, initVoy, voyMemoryBytes } from './voy-index';
 import { openBenchPage } from './embed-harness';
 import type { EmbedBenchApi } from './embed-worker';
 import { buildTestSet, scoreRanking } from './search-testset';
@@ -146,7 +146,7 @@ log(`real vectors: ${trainCount} (+${contexts.length - trainCount} held out), me
 await initVoy(() => readFile(require.resolve('voy-search/voy_search_bg.wasm')));
 
 interface IndexRow {
-  index: IndexName;
+  index: 'exact' | 'voy';
   vectors: number;
   realVectors: number;
   buildMs: number;
@@ -219,7 +219,7 @@ for (const size of SIZES) {
 // ---- hybrid mix on the retrieval test set ----
 
 const entries: CorpusEntry<number>[] = testSet.pairs.slice(0, trainCount).map((p, i) => ({ row: i, text: p.context, vector: row(all, i, dims), eligible: true }));
-const corpus = new KindCorpus(entries, dims, 'exact');
+const corpus = new KindCorpus(entries, dims);
 function evaluate(params: HybridParams, lambda = 1) {
   let recall = 0;
   let mrr = 0;

@@ -88,17 +88,22 @@ export function topAuthor(file: string): string {
 export const TINY_CPU_MODEL = 'tiny-random-llama-smollm2-tok';
 
 /**
- * On the Models screen: this site's /models/ folder as the source, the tiny llama added as a custom CPU
+ * On the Models screen: this site's /models/ folder (or a mirror) as the source, the tiny llama added as a custom CPU
  * model and loaded (a small `contextWindow` makes long chats overflow it). The loaded model lives in this
  * page: navigate inside the app afterwards, no reload.
  */
-export async function loadTinyCpuModel(page: Page, contextWindow = 8192): Promise<void> {
+export async function loadTinyCpuModel(page: Page, contextWindow = 8192, from: { mirror?: string } = {}): Promise<void> {
   if (!page.url().includes('#/models')) await page.goto('/#/models');
   await expect(page.getByRole('heading', { name: 'Models', level: 1 })).toBeVisible();
   await expect(page.getByTestId('model-list')).toBeVisible({ timeout: 60_000 });
   const source = page.getByTestId('model-source');
   await source.getByText('Model source', { exact: true }).click();
-  await source.getByLabel("This site's /models/ folder").check();
+  if (from.mirror === undefined) {
+    await source.getByLabel("This site's /models/ folder").check();
+  } else {
+    await source.getByLabel('A mirror at this address').check();
+    await source.getByLabel('Model mirror address for chat models').fill(from.mirror);
+  }
   await source.getByRole('button', { name: 'Use this source' }).click();
   const custom = page.getByTestId('custom-model');
   await custom.getByText('Add a custom model', { exact: true }).click();

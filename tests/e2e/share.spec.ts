@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { FIXTURES, createPersona, participantCounts } from './app-model';
 import { goldenExpectation } from './golden';
 import { waitForServiceWorker } from './pwa-model';
+import { MAX_SHARED_FILES, SHARE_INBOX_CACHE } from '../../src/pwa/share-inbox';
 
 interface SharedFile {
   name: string;
@@ -92,6 +93,15 @@ test('a shared .txt works the same way, and a stale share link says what happene
   await page.reload();
   await expect(page.getByTestId('error')).toHaveAttribute('data-code', 'share-gone');
   await expect(page).toHaveURL(/\/#\/import$/);
+});
+
+test('a share of more files than the app takes is refused whole, with a clear message', async ({ page }) => {
+  const tooMany = Array.from({ length: MAX_SHARED_FILES + 1 }, (_, i) => ({ name: `part-${i}.txt`, type: 'text/plain', base64: btoa('x') }));
+  await share(page, tooMany);
+  const error = page.getByTestId('error');
+  await expect(error).toHaveAttribute('data-code', 'share-too-many');
+  await expect(error).toContainText(`${MAX_SHARED_FILES + 1} files were shared`);
+  expect(await page.evaluate(async (name) => caches.has(name), SHARE_INBOX_CACHE)).toBe(false);
 });
 
 test('a share without a file is refused with a clear message', async ({ page }) => {

@@ -4,7 +4,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelsMiddleware, resolveModelPath } from '../e2e/serve-models';
+import { modelsMiddleware, resolveModelPath } from '../../src/server/serve-models';
 
 const MODELS = fileURLToPath(new URL('../../../shared/models/', import.meta.url));
 

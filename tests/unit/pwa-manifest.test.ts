@@ -1,13 +1,15 @@
 // Installability and privacy settings checked at the source: the manifest is complete (real PNG icons of
 // the declared sizes, maskable ones too, share target wired to the service worker's constants), the
-// precache never takes model files, and the Content-Security-Policy in index.html allows no inline
-// script, no eval, and no network host beyond the model hosts the installed libraries really use.
+// precache never takes model files, and the Content-Security-Policy allows no inline script, no eval, and no
+// network host beyond the model hosts the installed libraries really use; the static-host header files match it.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pwaOptions } from '../../src/pwa/pwa-options';
 import { SHARE_ACTION, SHARE_FILES_FIELD } from '../../src/pwa/share-inbox';
+import { contentSecurityPolicy, securityHeaders } from '../../src/server/security-headers';
+import { staticHostFiles } from '../../src/server/static-host-files';
 
 const PUBLIC = new URL('../../public/', import.meta.url);
 const INDEX_HTML = readFileSync(new URL('../../index.html', import.meta.url), 'utf8');
@@ -70,8 +72,7 @@ describe('service worker precache', () => {
 });
 
 function csp(): Map<string, string[]> {
-  const content = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(INDEX_HTML)?.[1];
-  if (content === undefined) throw new Error('index.html has no Content-Security-Policy meta');
+  const content = contentSecurityPolicy();
   return new Map(
     content
       .split(';')
@@ -95,7 +96,7 @@ function allows(sources: string[], url: string): boolean {
   });
 }
 
-describe('Content-Security-Policy (index.html)', () => {
+describe('Content-Security-Policy (src/server/security-headers.ts)', () => {
   it('runs scripts from this origin only: no inline code, no eval, WebAssembly allowed', () => {
     const policy = csp();
     expect(policy.get('default-src')).toEqual(["'self'"]);
@@ -147,5 +148,30 @@ describe('Content-Security-Policy (index.html)', () => {
     }
     expect(allows(connect, 'https://cdn.jsdelivr.net/npm/onnxruntime-web/dist/x.wasm')).toBe(false);
     expect(allows(connect, 'https://evil-huggingface.co/x')).toBe(false);
+  });
+});
+
+describe('security headers for static hosts', () => {
+  it('the committed _headers, nginx and Caddy files are what `npm run headers` writes from the one source', () => {
+    for (const file of staticHostFiles()) {
+      expect(readFileSync(new URL(`../../${file.path}`, import.meta.url), 'utf8'), file.path).toBe(file.text);
+    }
+  });
+
+  it('isolate the app cross-origin (threads) and carry the same policy as the servers', () => {
+    const headers = securityHeaders();
+    expect(headers['Cross-Origin-Opener-Policy']).toBe('same-origin');
+    expect(headers['Cross-Origin-Embedder-Policy']).toBe('require-corp');
+    expect(headers['Content-Security-Policy']).toBe(contentSecurityPolicy());
+    for (const file of staticHostFiles()) {
+      for (const [name, value] of Object.entries(headers)) expect(file.text, `${file.path} ${name}`).toContain(`${name}: ${value}`.replace(': ', file.path.endsWith('_headers') ? ': ' : ' "'));
+    }
+  });
+
+  it('a dev server policy differs only where Vite needs it, and extra model origins go to connect-src only', () => {
+    expect(contentSecurityPolicy({ devServer: true })).toContain("style-src 'self' 'unsafe-inline'");
+    const extra = contentSecurityPolicy({ extraConnectSrc: ['http://127.0.0.1:4174'] });
+    expect(extra).toMatch(/connect-src [^;]*http:\/\/127\.0\.0\.1:4174/);
+    expect(extra.replace(/connect-src [^;]*/, '')).not.toContain('4174');
   });
 });

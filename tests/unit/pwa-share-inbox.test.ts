@@ -4,11 +4,13 @@
 // stand-in with the same semantics for what the inbox uses (node has none).
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_SHARED_BYTES,
   MAX_SHARED_FILES,
   SHARE_FILES_FIELD,
   SHARE_INBOX_CACHE,
   parseShareHash,
   receiveShare,
+  shareOverLimit,
   sharedFilesFrom,
   storeShare,
   takeShare,
@@ -83,9 +85,14 @@ describe('sharedFilesFrom', () => {
     expect(withFile.map((f) => f.name)).toEqual(['chat.txt']);
   });
 
-  it(`keeps at most ${MAX_SHARED_FILES} files`, () => {
-    const many = Array.from({ length: MAX_SHARED_FILES + 5 }, (_, i): [string, File] => [SHARE_FILES_FIELD, new File(['x'], `${i}.txt`)]);
-    expect(sharedFilesFrom(form(many))).toHaveLength(MAX_SHARED_FILES);
+  it(`counts more than ${MAX_SHARED_FILES} files or more than the byte limit as over the limit, whole`, () => {
+    const many = Array.from({ length: MAX_SHARED_FILES + 5 }, (_, i) => new File(['x'], `${i}.txt`));
+    expect(shareOverLimit(many)).toEqual({ kind: 'too-many', files: MAX_SHARED_FILES + 5 });
+    expect(shareOverLimit(many.slice(0, MAX_SHARED_FILES))).toBeNull();
+    const two = [new File(['12345'], 'a.txt'), new File(['678'], 'b.zip')];
+    expect(shareOverLimit(two, { files: 20, bytes: 7 })).toEqual({ kind: 'too-large', bytes: 8 });
+    expect(shareOverLimit(two, { files: 20, bytes: 8 })).toBeNull();
+    expect(MAX_SHARED_BYTES).toBe(1024 ** 3);
   });
 });
 
@@ -162,6 +169,22 @@ describe('receiveShare (the service worker side)', () => {
     expect(parseShareHash(new URL(broken.headers.get('location') ?? '').hash)).toEqual({ kind: 'failed' });
     expect(storage.caches.size).toBe(0);
   });
+
+  it('refuses a share over the limits whole, storing nothing, and says by how much', async () => {
+    const storage = new MemoryCacheStorage();
+    const many = form(Array.from({ length: MAX_SHARED_FILES + 1 }, (_, i): [string, File] => [SHARE_FILES_FIELD, new File(['x'], `${i}.txt`)]));
+    const response = await receiveShare(new Request(`${ORIGIN}share-target`, { method: 'POST', body: many }), storage.asCacheStorage(), ORIGIN);
+    expect(parseShareHash(new URL(response.headers.get('location') ?? '').hash)).toEqual({ kind: 'too-many', files: MAX_SHARED_FILES + 1 });
+    // A declared body far above the byte limit is refused before it is read.
+    const huge = new Request(`${ORIGIN}share-target`, {
+      method: 'POST',
+      body: 'never read',
+      headers: { 'content-type': 'multipart/form-data; boundary=x', 'content-length': String(2 * MAX_SHARED_BYTES) },
+    });
+    const refused = await receiveShare(huge, storage.asCacheStorage(), ORIGIN);
+    expect(parseShareHash(new URL(refused.headers.get('location') ?? '').hash)).toEqual({ kind: 'too-large', bytes: 2 * MAX_SHARED_BYTES });
+    expect(storage.caches.size).toBe(0);
+  });
 });
 
 describe('parseShareHash', () => {
@@ -171,6 +194,8 @@ describe('parseShareHash', () => {
       id: '0f8fad5b-d9cb-469f-a165-70867728950e',
     });
     expect(parseShareHash('#/import?shared=empty')).toEqual({ kind: 'empty' });
+    expect(parseShareHash('#/import?shared=too-many-25')).toEqual({ kind: 'too-many', files: 25 });
+    expect(parseShareHash('#/import?shared=too-large-2147483648')).toEqual({ kind: 'too-large', bytes: 2147483648 });
     expect(parseShareHash('#/import?shared=<script>')).toEqual({ kind: 'failed' });
     expect(parseShareHash('#/import')).toBeNull();
     expect(parseShareHash('#/persona/x?shared=empty')).toBeNull();

@@ -1,10 +1,7 @@
 // Retrieval: hybrid relevance finds the pairs, memories and turns a message is about, never returns
-// held-out pairs or superseded memories, de-duplicates with MMR, gives the same answers on the exact and
-// voy indexes, and works end to end through the embed worker's API (fake embedder, real store).
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+// held-out pairs or superseded memories, de-duplicates with MMR, and works end to end through the embed worker's API (fake embedder, real store).
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createEmbedApi } from '../../src/lib/embed/embed-api';
 import type { EmbedProgress } from '../../src/lib/embed/embed-job';
 import { modelKey, type ModelSpec } from '../../src/lib/embed/models';
@@ -22,17 +19,11 @@ import {
 } from '../../src/lib/search/retrieve';
 import { ExactIndex } from '../../src/lib/search/exact-index';
 import { packVectors } from '../../src/lib/search/vector-index';
-import { initVoy } from '../../src/lib/search/voy-index';
 import { PersonaDb } from '../../src/lib/store/db';
 import { FakeEmbedder, hashVector } from './embed-fake';
 import { personaRow } from '../fixtures/store/persona-row';
 
-const require = createRequire(import.meta.url);
 const DIMS = 64;
-
-beforeAll(async () => {
-  await initVoy(() => readFile(require.resolve('voy-search/voy_search_bg.wasm')));
-});
 
 const line = (text: string) => ({ author: 'Bob', text, ts: '2024-01-01T10:00:00' });
 const pair = (id: string, context: string, reply: string, heldOut = false): PairSource => ({
@@ -74,8 +65,8 @@ function storedVectors(): StoredVector[] {
   ];
 }
 
-function deps(indexName: 'exact' | 'voy' = 'exact') {
-  const corpus = buildPersonaCorpus('fake@q8', rows, storedVectors(), indexName);
+function deps() {
+  const corpus = buildPersonaCorpus('fake@q8', rows, storedVectors());
   return { corpus: () => Promise.resolve(corpus), embedQuery: (_model: string, text: string) => Promise.resolve(hashVector(text, DIMS)) };
 }
 
@@ -103,14 +94,6 @@ describe('retrieve', () => {
     expect(result.memories[0]?.id).toBe('m3');
     expect(result.memories.map((m) => m.id)).not.toContain('m2');
     expect(result.turns[0]?.text).toBe('moving to Milan next month');
-  });
-
-  it('gives the same answers on the voy index as on the exact scan', async () => {
-    for (const query of ['pizza tonight?', 'the dentist', 'match goal', 'Milan']) {
-      const exact = await retrieve(deps('exact'), 'p1', query, { k: 4 });
-      const voy = await retrieve(deps('voy'), 'p1', query, { k: 4 });
-      expect(voy?.pairs.map((p) => [p.id, p.score.toFixed(6)])).toEqual(exact?.pairs.map((p) => [p.id, p.score.toFixed(6)]));
-    }
   });
 
   it('answers null for a persona without vectors, and nothing for k = 0', async () => {

@@ -1,13 +1,13 @@
-// Vector indexes: the exact scan and the voy adapter return the same neighbours with exact cosine
-// scores, honour filters, and reject vectors of the wrong size. Voy's wasm is read from the installed
-// package and instantiated by hand, as the app does from its bundled URL.
+// Vector indexes: the app's exact scan and the voy index bench:search compares it with return the same
+// neighbours with exact cosine scores, honour filters, and reject vectors of the wrong size. Voy's wasm is
+// read from the installed package and instantiated by hand.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { normalizeInPlace } from '../../src/lib/embed/embedder';
 import { ExactIndex } from '../../src/lib/search/exact-index';
 import { TopK, dot, packVectors } from '../../src/lib/search/vector-index';
-import { VoyIndex, initVoy } from '../../src/lib/search/voy-index';
+import { VoyIndex, initVoy } from '../bench/voy-index';
 
 const require = createRequire(import.meta.url);
 

@@ -1,7 +1,7 @@
 /// <reference types="vite/client" />
 // One place that points transformers.js at its runtime and its model files, shared by the embedder and
 // the CPU chat engine. Invariants: ONNX Runtime's wasm is the copy bundled with the app (never a CDN);
-// a local folder is root-relative (transformers.js 4.3.1 skips the local lookup for absolute URLs); a
+// ORT is imported from its own URL (no blob: copy, which the CSP forbids); a local folder is root-relative (transformers.js 4.3.1 skips the local lookup for absolute URLs); a
 // custom server is laid out like the hub (`<base><model id>/resolve/main/<file>`).
 
 import type * as TransformersModule from '@huggingface/transformers';
@@ -16,6 +16,9 @@ export type TransformersSource =
 export function configureTransformers(env: typeof TransformersModule.env, source: TransformersSource): void {
   const wasm = env.backends.onnx.wasm;
   if (wasm !== undefined) wasm.wasmPaths = { mjs: ortMjsUrl, wasm: ortWasmUrl };
+  // Its wasm cache re-imports ORT's factory from a blob: URL, which the workers' Content-Security-Policy
+  // (script-src 'self') refuses. The service worker precaches both files, so offline use needs no second cache.
+  env.useWasmCache = false;
   if (source.kind === 'local') {
     env.allowLocalModels = true;
     env.allowRemoteModels = false;

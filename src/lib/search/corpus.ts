@@ -6,20 +6,13 @@ import { Bm25 } from './bm25';
 import { ExactIndex } from './exact-index';
 import { hybridCandidates, HYBRID, type HybridParams } from './hybrid';
 import { mmr } from './mmr';
-import { dot, packVectors, type IndexName, type VectorIndex } from './vector-index';
-import { VoyIndex } from './voy-index';
+import { dot, packVectors, type VectorIndex } from './vector-index';
 
-/**
- * The default index, chosen by bench:search (384-d real-shape vectors, 2 busy cores): the exact scan
- * answered as fast or faster than voy at 1k / 10k / 100k (p50 0.5 / 22 / 189 ms against 0.7 / 22 / 231),
- * with recall 1 (voy 0.9995), builds in 0.3-336 ms against voy's 1-67 s, and stores 5.3x fewer bytes
- * (voy could not serialize 100k at all: its JSON exceeds V8's longest string). Voy stays tested.
- */
-export const DEFAULT_INDEX: IndexName = 'exact';
-
-export function buildIndex(name: IndexName, packed: Float32Array, dims: number): VectorIndex {
-  return name === 'voy' ? new VoyIndex(packed, dims) : new ExactIndex(packed, dims);
-}
+// The index is the exact scan. bench:search measured it against voy-search (a k-d tree in WebAssembly) on
+// 384-d real-shape vectors, 2 cores: as fast or faster at 1k / 10k / 100k (query p50 0.5 / 22 / 189 ms
+// against 0.7 / 22 / 231), recall 1 (voy 0.9995), builds in 0.3-336 ms against voy's 1-67 s, and 5.3x fewer
+// bytes (voy could not serialize 100k at all: its JSON exceeds V8's longest string). A persona holds far
+// fewer than 100k items, so voy never helps here; it stays only as the bench's reference.
 
 export interface CorpusEntry<T> {
   row: T;
@@ -38,7 +31,7 @@ export class KindCorpus<T> {
   readonly bm25: Bm25;
   readonly #eligible: Uint8Array;
 
-  constructor(entries: readonly CorpusEntry<T>[], dims: number, indexName: IndexName = DEFAULT_INDEX) {
+  constructor(entries: readonly CorpusEntry<T>[], dims: number) {
     this.rows = entries.map((e) => e.row);
     this.texts = entries.map((e) => e.text);
     this.dims = dims;
@@ -46,7 +39,7 @@ export class KindCorpus<T> {
       entries.map((e) => e.vector),
       dims,
     );
-    this.index = buildIndex(indexName, this.packed, dims);
+    this.index = new ExactIndex(this.packed, dims);
     this.bm25 = new Bm25(this.texts);
     this.#eligible = Uint8Array.from(entries, (e) => (e.eligible ? 1 : 0));
   }

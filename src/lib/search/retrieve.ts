@@ -8,7 +8,6 @@ import { itemKey, turnRefId, contextText, clipTail, knowledgeText, type ItemKind
 import { buildMemoryGraph, neighbours, type MemoryGraph } from '../persona/memory-graph';
 import { KindCorpus, type CorpusEntry } from './corpus';
 import type { HybridParams } from './hybrid';
-import type { IndexName } from './vector-index';
 
 export interface PairSource {
   id: string;
@@ -107,7 +106,6 @@ export function buildPersonaCorpus(
   modelId: string,
   rows: { pairs: readonly PairSource[]; memories: readonly MemorySource[]; turns: readonly TurnSource[]; knowledge?: readonly KnowledgeSource[] },
   vectors: readonly StoredVector[],
-  indexName?: IndexName,
 ): PersonaCorpus {
   const byKey = new Map<string, Float32Array>();
   let dims = 0;
@@ -137,10 +135,10 @@ export function buildPersonaCorpus(
   }
   return new PersonaCorpus(
     modelId,
-    new KindCorpus(pairs, dims, indexName),
-    new KindCorpus(memories, dims, indexName),
-    new KindCorpus(turns, dims, indexName),
-    new KindCorpus(knowledge, dims, indexName),
+    new KindCorpus(pairs, dims),
+    new KindCorpus(memories, dims),
+    new KindCorpus(turns, dims),
+    new KindCorpus(knowledge, dims),
   );
 }
 

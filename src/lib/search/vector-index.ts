@@ -10,7 +10,8 @@ export interface Neighbor {
 }
 
 export interface VectorIndex {
-  readonly name: IndexName;
+  /** 'exact' in the app; benchmarks name the indexes they compare against it. */
+  readonly name: string;
   readonly size: number;
   readonly dims: number;
   /** The `k` most similar vectors, best first. `accept` filters positions (e.g. held-out pairs). */
@@ -19,8 +20,6 @@ export interface VectorIndex {
   serializedBytes(): number;
   dispose(): void;
 }
-
-export type IndexName = 'exact' | 'voy';
 
 /** Packs vectors of equal length into one Float32Array (row-major). */
 export function packVectors(vectors: readonly Float32Array[], dims: number): Float32Array {

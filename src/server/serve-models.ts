@@ -1,8 +1,7 @@
-// Test-only Vite plugin: serves a folder of test models at /models/ from the preview (and dev) server,
-// enabled by PERSONAYOU_TEST_MODELS (set by playwright.config.ts). Several folders may be given, separated
-// by the path delimiter (`:`): they are overlaid, the first that has a file answers (generated test
-// weights in tests/.models sit beside the shared configs). Paths are resolved inside each folder (no `..`
-// escape), and a missing file is a real 404: Vite's SPA fallback would answer index.html with 200.
+// Serves model folders at /models/ from the dev and preview servers: the real models `npm run models:real`
+// puts in .models/ ("models on this server"), and for the tests PERSONAYOU_TEST_MODELS (folders separated by
+// the path delimiter, `:`). Folders are overlaid, the first that has a file answers. Paths are resolved inside
+// each folder (no `..` escape), and a missing file is a real 404: Vite's SPA fallback would answer index.html.
 import { createReadStream, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { delimiter, extname, resolve, sep } from 'node:path';
@@ -13,6 +12,8 @@ const TYPES: Record<string, string> = {
   '.onnx': 'application/octet-stream',
   '.txt': 'text/plain; charset=utf-8',
   '.wasm': 'application/wasm',
+  '.gguf': 'application/octet-stream',
+  '.js': 'text/javascript; charset=utf-8',
   '.bin': 'application/octet-stream',
 };
 
@@ -70,15 +71,15 @@ export function modelsMiddleware(roots: readonly string[]) {
   };
 }
 
-/** `root`: the models folder(s) (../shared/models from the project). Null disables the plugin. */
-export function serveModels(root: string | undefined): Plugin | null {
-  if (root === undefined || root === '') return null;
-  const roots = root
-    .split(delimiter)
-    .filter((r) => r !== '')
-    .map((r) => resolve(r));
+/** The folders to serve, in overlay order: the test models when given, then the real models' folder. */
+export function modelRoots(testModels: string | undefined, realModels: string): string[] {
+  const roots = (testModels ?? '').split(delimiter).filter((r) => r !== '');
+  return [...roots, realModels].map((r) => resolve(r));
+}
+
+export function serveModels(roots: readonly string[]): Plugin {
   return {
-    name: 'personayou-test-models',
+    name: 'personayou:models',
     configureServer(server) {
       server.middlewares.use(modelsMiddleware(roots));
     },

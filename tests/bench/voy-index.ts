@@ -1,10 +1,10 @@
-// The voy-search adapter (the only importer of voy-search): a k-d tree in WebAssembly. Its wasm is
-// instantiated by hand from bytes the caller supplies (a bundled URL in the browser, a file in node),
-// which works in every runtime without bundler support for wasm modules.
+// voy-search (a k-d tree in WebAssembly) as the approximate index bench:search measures the app's exact scan
+// against; the app does not ship it (the numbers in src/lib/search/corpus.ts say why). Its wasm is
+// instantiated by hand from bytes the caller supplies, which works in node without bundler support.
 // Voy returns neighbours without distances, so scores are recomputed exactly from the packed vectors.
 
 import * as glue from 'voy-search/voy_search_bg.js';
-import { dot, type Neighbor, type VectorIndex } from './vector-index';
+import { dot, type Neighbor, type VectorIndex } from '../../src/lib/search/vector-index';
 
 let ready: Promise<WebAssembly.Exports> | undefined;
 
