@@ -34,8 +34,11 @@ test('gguf: a base model from this server chats as the persona, stops, and is de
   await base.getByRole('button', { name: 'Load Tiny base test model (on this server)' }).click();
   const loaded = page.getByTestId('loaded-model');
   await expect(loaded).toContainText('Tiny base test model', { timeout: 60_000 });
-  // The backend is chosen and shown: no real GPU here, so llama.cpp runs on the CPU.
-  await expect(loaded).toContainText(/CPU \(WebAssembly, \d threads?/);
+  // The backend is chosen and shown: no real GPU here (SwiftShader), so llama.cpp runs on the CPU, with
+  // one thread per core when the page is cross-origin isolated (the server sends COOP/COEP).
+  const { isolated, cores } = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+  const threads = isolated ? Math.min(4, cores) : 1;
+  await expect(loaded).toContainText(`CPU (WebAssembly, ${threads} thread${threads > 1 ? 's' : ''}`);
   await expect(base).toHaveAttribute('data-cached', 'true');
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
