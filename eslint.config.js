@@ -51,7 +51,7 @@ const engineOwners = {
 };
 
 export default ts.config(
-  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', '.models/'] },
+  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', '.models/', 'tests/e2e/served/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
