@@ -15,6 +15,8 @@ const ENGINE_OWNERS = {
   // src/cli/eval-engines.ts: the node adapter of `npm run eval` (the app's adapters import ORT's wasm with Vite `?url`).
   '@huggingface/transformers': ['src/lib/embed/', 'src/lib/llm/cpu-engine.ts', 'src/cli/eval-engines.ts'],
   '@mlc-ai/web-llm': ['src/lib/llm/webllm-engine.ts'],
+  // bench:gguf compares the app's engine with bare wllama in its own worker.
+  '@wllama/wllama': ['src/lib/llm/wllama-engine.ts', 'tests/bench/gguf-bare-worker.ts'],
   // PNG chunk framing (character cards): one adapter for read and write.
   'png-chunks-extract': ['src/lib/persona/png-card.ts'],
   'png-chunks-encode': ['src/lib/persona/png-card.ts'],
@@ -49,7 +51,7 @@ const engineOwners = {
 };
 
 export default ts.config(
-  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', '.models/'] },
+  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', '.models/', 'tests/e2e/served/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -19,9 +19,9 @@ export default defineConfig({
   ],
   build: { target: 'esnext', sourcemap: true },
   worker: { format: 'es' },
-  // transformers.js and web-llm are worker-only: pre-bundle them up front or the dev server reloads the page
-  // when a worker first imports them.
-  optimizeDeps: { include: ['@huggingface/transformers', '@mlc-ai/web-llm'] },
+  // transformers.js, web-llm and wllama are worker-only: pre-bundle them up front or the dev server reloads
+  // the page when a worker first imports them.
+  optimizeDeps: { include: ['@huggingface/transformers', '@mlc-ai/web-llm', '@wllama/wllama'] },
   preview: { host: '127.0.0.1' },
   server: { host: '127.0.0.1' },
   test: {

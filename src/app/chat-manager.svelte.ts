@@ -27,7 +27,8 @@ import {
 import { summarizeSegments } from '../lib/persona/conversation-summary-run';
 import { excerpt } from '../lib/persona/knowledge';
 import type { ScoredKnowledge } from '../lib/search/retrieve';
-import { assemblePrompt, splitIntoBubbles, type AssembledPrompt } from '../lib/persona/prompt';
+import { assemblePrompt, splitIntoBubbles, type PromptInput } from '../lib/persona/prompt';
+import { assembleTranscriptPrompt, transcriptReply } from '../lib/persona/transcript-prompt';
 import { adaptToStyle } from '../lib/persona/style-adapter';
 import type { MemoryItem, ReplyPair, StyleProfile } from '../lib/persona/types';
 import type { AppErrorData } from '../lib/rpc/app-error';
@@ -498,7 +499,7 @@ export class ChatManager {
     );
     const memories = retrieved.memories;
     const pinned = sources.memories.filter((m) => m.pinned);
-    const prompt: AssembledPrompt = await assemblePrompt({
+    const input: PromptInput = {
       personaName: sources.persona.displayName,
       personName: sources.persona.personName,
       userName: sources.persona.selfName,
@@ -516,7 +517,13 @@ export class ChatManager {
       ...(sources.persona.origin === undefined ? {} : { origin: sources.persona.origin }),
       knowledge: retrieved.knowledge.map((k) => ({ id: k.id, text: k.text, source: k.title, score: k.score })),
       conversationSummary: promptSummary(conversation?.summaries),
-    });
+    };
+    // A base model (a GGUF without a chat template) continues the persona's chat as a transcript and
+    // stops at another speaker's line; every other model gets the chat-message prompt.
+    const transcript = model.value.promptMode === 'transcript';
+    const prompt = transcript ? await assembleTranscriptPrompt(input) : await assemblePrompt(input);
+    const request = 'prompt' in prompt ? { messages: [], completionPrompt: prompt.prompt, stop: prompt.stop } : { messages: prompt.messages };
+    const toReply = (raw: string): string => (transcript ? transcriptReply(raw, input.personaName) : raw);
     if (signal.aborted) return;
     this.#dropped = {
       conversationId,
@@ -545,16 +552,19 @@ export class ChatManager {
     this.live = { conversationId, seq: reply.seq, text: '', tokens: 0 };
     this.phase = 'streaming';
     let savedAt = performance.now();
+    let rawLive = '';
     const frame = new FrameBuffer((delta) => {
       if (this.live === null) return;
-      this.live = { ...this.live, text: this.live.text + delta };
+      rawLive += delta;
+      this.live = { ...this.live, text: toReply(rawLive) };
       const now = performance.now();
       if (now - savedAt > SAVE_EVERY_MS) {
         savedAt = now;
         void updateChatMessage(db, conversationId, reply.seq, { text: this.live.text }).catch(() => false);
       }
     });
-    const result = await this.models.engine.generate(prompt.messages, {
+    const result = await this.models.engine.generate(request.messages, {
+      ...(request.completionPrompt === undefined ? {} : { completionPrompt: request.completionPrompt, stop: request.stop }),
       temperature: settings.temperature,
       top_p: settings.topP,
       max_tokens: settings.maxTokens,
@@ -567,7 +577,7 @@ export class ChatManager {
     frame.flush();
     const streamed = this.live?.text ?? '';
     if (result.ok) {
-      const raw = result.value.text === '' ? streamed : result.value.text;
+      const raw = result.value.text === '' ? streamed : toReply(result.value.text);
       const stopped = result.value.finishReason === 'abort';
       // A finished reply is shown in the person's texting habits (same words); a stopped one stays as it
       // streamed, since it ends mid-thought. The raw text is kept for "why this answer".

@@ -1,11 +1,13 @@
 // Model state for the whole app: device capabilities, the catalog with availability and cache status,
 // the model source and custom models, loading with progress and Cancel, deleting cached models, and a
-// small "try it" stream. The one bridge between the UI and the llm worker; the chat screen uses
+// small "try it" stream. GGUF models come from the worker's hub list, this server's
+// /models/gguf/index.json, and .gguf files the person picked (kept in OPFS). The one bridge between the UI and the llm worker; the chat screen uses
 // `engine` (an LlmEngine) and `ensureLoaded()` from here.
 // Invariants: one load at a time; streamed text reaches the UI at most once per animation frame.
 
-import type { CatalogEntry, CpuEntry, CustomModelInput, LlmModelSource, WebLlmEntry } from '../lib/llm/catalog';
-import { resolveSpec } from '../lib/llm/catalog';
+import type { CatalogEntry, CpuEntry, CustomModelInput, GgufEntry, LlmModelSource, WebLlmEntry } from '../lib/llm/catalog';
+import { fileGgufEntry, parseServerGgufIndex, resolveSpec, serverGgufEntries } from '../lib/llm/catalog';
+import { listGgufFiles, saveGgufFile } from '../lib/llm/gguf-files';
 import {
   assess,
   gpuKind,
@@ -76,6 +78,14 @@ export class ModelManager {
   facts = $state.raw<DeviceFacts | null>(null);
   webllm = $state.raw<WebLlmEntry[]>([]);
   cpu = $state.raw<CpuEntry[]>([]);
+  /** Curated hub GGUFs. */
+  gguf = $state.raw<GgufEntry[]>([]);
+  /** GGUF files this server offers (/models/gguf/index.json). */
+  serverGguf = $state.raw<GgufEntry[]>([]);
+  /** .gguf files picked from disk and kept in this browser. */
+  fileGguf = $state.raw<GgufEntry[]>([]);
+  /** Copying a picked .gguf into the browser's storage: bytes done of total. */
+  keeping = $state.raw<{ name: string; done: number; total: number } | null>(null);
   catalogReady = $state(false);
   settings = $state.raw<LlmSettings>(DEFAULT_LLM_SETTINGS);
   cached = $state.raw<Readonly<Record<string, boolean>>>({});
@@ -118,7 +128,7 @@ export class ModelManager {
   }
 
   get entries(): CatalogEntry[] {
-    return [...this.cpu, ...this.webllm, ...this.customs];
+    return [...this.serverGguf, ...this.fileGguf, ...this.cpu, ...this.gguf, ...this.webllm, ...this.customs];
   }
 
   get recommendation(): Recommendation | null {
@@ -153,13 +163,62 @@ export class ModelManager {
   }
 
   async #start(): Promise<void> {
-    const [facts, catalog] = await Promise.all([probeDevice(), this.#client.catalog().catch(() => ({ webllm: [], cpu: [] }))]);
+    const [facts, catalog] = await Promise.all([
+      probeDevice(),
+      this.#client.catalog().catch(() => ({ webllm: [], cpu: [], gguf: [] })),
+      this.#refreshServerModels(),
+      this.#refreshFiles(),
+    ]);
     this.facts = facts;
     this.webllm = catalog.webllm;
     this.cpu = catalog.cpu;
+    this.gguf = catalog.gguf;
     this.catalogReady = true;
     this.loaded = this.#client.loaded;
     await this.refreshCache();
+  }
+
+  /** This server's GGUF list; a missing index means none, a broken one is said in a notice. */
+  async #refreshServerModels(): Promise<void> {
+    const base = `${this.#origin}${import.meta.env.BASE_URL}models/gguf/`;
+    try {
+      const response = await fetch(`${base}index.json`, { cache: 'no-cache' });
+      if (!response.ok) {
+        this.serverGguf = [];
+        return;
+      }
+      this.serverGguf = serverGgufEntries(parseServerGgufIndex(await response.json()), base);
+    } catch (error) {
+      this.serverGguf = [];
+      this.notice = `The models on this server could not be listed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+
+  async #refreshFiles(): Promise<void> {
+    try {
+      this.fileGguf = (await listGgufFiles()).map((f) => fileGgufEntry(f.name, f.bytes));
+    } catch {
+      this.fileGguf = [];
+    }
+  }
+
+  /** Keeps a picked .gguf in this browser's storage and lists it; returns its entry id, or null on failure. */
+  async addGgufFile(file: File): Promise<string | null> {
+    this.error = null;
+    this.notice = null;
+    this.keeping = { name: file.name, done: 0, total: file.size };
+    try {
+      const name = await saveGgufFile(file, (done, total) => (this.keeping = { name: file.name, done, total }));
+      await this.#refreshFiles();
+      this.cached = { ...this.cached, [`gguf-file:${name}`]: true };
+      this.notice = `${file.name} is kept in this browser; load it below.`;
+      return `gguf-file:${name}`;
+    } catch (error) {
+      this.error = { name: 'AppError', code: 'model-file-refused', message: error instanceof Error ? error.message : String(error) };
+      return null;
+    } finally {
+      this.keeping = null;
+    }
   }
 
   spec(entry: CatalogEntry): ModelSpec {
@@ -290,6 +349,7 @@ export class ModelManager {
     try {
       await this.#client.deleteCached(this.spec(entry));
       if (this.loaded?.id === id) this.loaded = null;
+      if (entry.engine === 'gguf' && entry.origin === 'file') await this.#refreshFiles();
       this.notice = `${entry.label} was deleted from this device.`;
     } catch (error) {
       this.error = { name: 'AppError', code: 'cache-delete-failed', message: `Could not delete ${entry.label}: ${error instanceof Error ? error.message : String(error)}` };

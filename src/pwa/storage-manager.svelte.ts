@@ -3,7 +3,7 @@
 // matter (a persona was just saved, a big model download starts), at most once per page load unasked,
 // because some browsers (Firefox) show a permission prompt for it.
 
-import { isModelStorage } from '../lib/store/index';
+import { hasStoredModels } from '../lib/store/index';
 import { describeStorage, type StorageFacts, type StorageView } from './storage-status';
 
 export class StorageStatusManager {
@@ -37,7 +37,7 @@ export class StorageStatusManager {
       persisted = null;
     }
     try {
-      this.hasModels = typeof caches !== 'undefined' && (await caches.keys()).some(isModelStorage);
+      this.hasModels = await hasStoredModels();
     } catch {
       this.hasModels = false;
     }

@@ -25,7 +25,9 @@ export function cspDirectives(options: PolicyOptions = {}): [string, string[]][]
     ['default-src', ["'self'"]],
     // 'wasm-unsafe-eval': WebAssembly (ONNX Runtime, WebLLM, llama.cpp); no inline code, no eval.
     ['script-src', ["'self'", "'wasm-unsafe-eval'"]],
-    ['worker-src', ["'self'"]],
+    // blob: llama.cpp's WebAssembly runtime (wllama) starts its worker and its thread workers from blob URLs,
+    // which only this origin's own scripts can create.
+    ['worker-src', ["'self'", 'blob:']],
     ['style-src', dev ? ["'self'", "'unsafe-inline'"] : ["'self'"]],
     ['img-src', ["'self'", 'data:', 'blob:']],
     ['font-src', ["'self'"]],

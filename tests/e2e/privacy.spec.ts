@@ -251,7 +251,7 @@ test('the Content-Security-Policy is strict, enforced, and the app runs without 
   expect(blocked.some((v) => v.startsWith('connect-src') && v.includes('example.com'))).toBe(true);
 });
 
-/** Puts data where libraries and the app could leave it: model caches, another cache, OPFS, storages. */
+/** Puts data where libraries and the app could leave it: model caches, another cache, OPFS (GGUF models too), storages. */
 async function seedEveryStorage(page: Page): Promise<void> {
   await page.evaluate(async () => {
     await (await caches.open('transformers-cache')).put('/models/x/onnx/model.onnx', new Response('weights'));
@@ -263,6 +263,13 @@ async function seedEveryStorage(page: Page): Promise<void> {
     await writable.write('scratch');
     await writable.close();
     await root.getDirectoryHandle('folder', { create: true });
+    // GGUF models: wllama's download cache and a .gguf the person picked, both kept in OPFS.
+    for (const dir of ['cache', 'gguf-files']) {
+      const model = await (await root.getDirectoryHandle(dir, { create: true })).getFileHandle('model.gguf', { create: true });
+      const out = await model.createWritable();
+      await out.write('GGUF weights');
+      await out.close();
+    }
     localStorage.setItem('k', 'v');
     sessionStorage.setItem('k', 'v');
     await new Promise<void>((resolve, reject) => {
@@ -300,14 +307,14 @@ for (const keepModels of [false, true]) {
     expect(before.databases).toEqual(expect.arrayContaining(['personayou', 'some-library-db']));
     expect(before.caches).toEqual(expect.arrayContaining(['transformers-cache', 'webllm/model', 'some-library-cache']));
     expect(before.caches.some((name) => name.startsWith('workbox-precache'))).toBe(true);
-    expect(before.opfs).toEqual(['folder', 'scratch.bin']);
+    expect(before.opfs).toEqual(['cache', 'folder', 'gguf-files', 'scratch.bin']);
     expect(before.serviceWorkers).toBe(1);
 
     await wipeWith(page, keepModels);
     expect(await listStorage(page)).toEqual({
       databases: [],
       caches: keepModels ? ['transformers-cache', 'webllm/model'] : [],
-      opfs: [],
+      opfs: keepModels ? ['cache', 'gguf-files'] : [],
       local: 0,
       session: 0,
       serviceWorkers: 0,

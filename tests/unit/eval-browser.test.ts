@@ -33,7 +33,7 @@ const RECORDS = [
 function fakeLlm(options: { hang?: boolean } = {}) {
   const calls = { loaded: [] as ModelSpec[], generated: [] as { messages: ChatMessage[]; options: GenerateOptions }[], stopped: 0 };
   const llm: PageLlm = {
-    catalog: async () => ({ webllm: webLlmCatalog(RECORDS), cpu: [...CPU_CATALOG] }),
+    catalog: async () => ({ webllm: webLlmCatalog(RECORDS), cpu: [...CPU_CATALOG], gguf: [] }),
     async load(spec, loadOptions) {
       calls.loaded.push(spec);
       loadOptions?.onProgress?.({ phase: 'download', bytesDone: 5e6, bytesTotal: 10e6, fraction: 0.5, etaSeconds: 3 });

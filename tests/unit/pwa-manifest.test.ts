@@ -101,7 +101,8 @@ describe('Content-Security-Policy (src/server/security-headers.ts)', () => {
     const policy = csp();
     expect(policy.get('default-src')).toEqual(["'self'"]);
     expect(policy.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
-    expect(policy.get('worker-src')).toEqual(["'self'"]);
+    // blob: only for workers (llama.cpp's runtime starts its workers from blob URLs this origin creates).
+    expect(policy.get('worker-src')).toEqual(["'self'", 'blob:']);
     expect(policy.get('object-src')).toEqual(["'none'"]);
     expect(policy.get('base-uri')).toEqual(["'self'"]);
     for (const [name, values] of policy) {

@@ -4,7 +4,7 @@
 // so the tests run them on fake adapters. Invariant: a software/fallback adapter (SwiftShader,
 // llvmpipe...) never gets a GPU model recommended: it is ~100x slower than the CPU engine.
 
-import type { CatalogEntry, WebLlmEntry } from './catalog';
+import type { CatalogEntry, GgufEntry, WebLlmEntry } from './catalog';
 
 export interface GpuFacts {
   available: boolean;
@@ -139,6 +139,7 @@ export function assess(entry: CatalogEntry, facts: DeviceFacts, cached = false):
     blocked.push(`Needs ${mb(entry.downloadBytes)} of storage; only ${mb(free)} is free for this site.`);
   }
   if (entry.engine === 'webllm') assessGpu(entry, facts, blocked, warn);
+  else if (entry.engine === 'gguf') assessGguf(entry, facts, warn);
   else if (entry.params > 300e6 && facts.hardwareConcurrency !== null && facts.hardwareConcurrency <= 2) {
     warn.push(`Slow with ${facts.hardwareConcurrency} CPU cores: expect a few tokens per second.`);
   }
@@ -172,6 +173,42 @@ function assessGpu(entry: WebLlmEntry, facts: DeviceFacts, blocked: string[], wa
   if (gpuKind(gpu) === 'software') {
     warn.push('The GPU here is emulated in software: loading takes minutes and each word many seconds.');
   }
+}
+
+/** A GGUF runs anywhere (CPU fallback); large ones are slow without a real GPU. */
+function assessGguf(entry: GgufEntry, facts: DeviceFacts, warn: string[]): void {
+  const big = entry.params > 1.2e9 || entry.downloadBytes > 900_000_000;
+  if (big && gpuKind(facts.gpu) !== 'real') {
+    warn.push('No real GPU here: on the CPU a model this size writes a few words per second.');
+  }
+  if (facts.deviceMemoryGB !== null && entry.downloadBytes > facts.deviceMemoryGB * 1e9 * 0.5) {
+    warn.push(`Uses about ${mb(entry.downloadBytes)} of the device's ${facts.deviceMemoryGB} GB memory; close other tabs first.`);
+  }
+}
+
+/** How the GGUF engine runs on this device: the backend, threads, and the sentence the app shows. */
+export interface GgufBackend {
+  kind: 'webgpu' | 'wasm-threads' | 'wasm-single';
+  /** CPU threads for the WASM kernels (1 without cross-origin isolation). */
+  threads: number;
+  label: string;
+}
+
+/**
+ * WebGPU only on a real adapter (a software one is far slower than the CPU); else multi-threaded WASM
+ * when the page is cross-origin isolated (SharedArrayBuffer), else one thread. Threads: one per core
+ * up to 4 (2 threads gave 1.7x one thread on a 2-core machine; more than the cores oversubscribe).
+ */
+export function chooseGgufBackend(gpu: GpuFacts, crossOriginIsolated: boolean, cores: number | null, threadsOverride?: number): GgufBackend {
+  const maxThreads = crossOriginIsolated ? Math.max(1, Math.min(4, cores ?? 1)) : 1;
+  const threads = threadsOverride === undefined ? maxThreads : Math.max(1, Math.min(maxThreads, Math.floor(threadsOverride)));
+  if (gpuKind(gpu) === 'real') {
+    const name = [gpu.vendor, gpu.architecture].filter((s) => s !== '').join(' ') || 'GPU';
+    return { kind: 'webgpu', threads, label: `WebGPU - ${name}` };
+  }
+  if (threads > 1) return { kind: 'wasm-threads', threads, label: `CPU (WebAssembly, ${threads} threads)` };
+  const why = crossOriginIsolated ? '' : ', not cross-origin isolated';
+  return { kind: 'wasm-single', threads: 1, label: `CPU (WebAssembly, 1 thread${why})` };
 }
 
 export interface Recommendation {

@@ -1,6 +1,7 @@
 // The model catalog: web-llm's prebuilt records filtered to models that suit persona chat, the CPU
-// models (transformers.js), and custom models; plus resolving an entry against the model source into
-// the ModelSpec the worker loads. Pure (the worker hands in web-llm's prebuiltAppConfig).
+// models (transformers.js), GGUF models (llama.cpp via wllama: hub files, this server's
+// /models/gguf/index.json, picked files, URLs), and custom models; plus resolving an entry against the
+// model source into the ModelSpec the worker loads. Pure (the worker hands in web-llm's prebuiltAppConfig).
 // Invariants: a WebLLM spec takes its weights URL and its model library URL from the SAME entry;
 // only 4-bit builds are listed (q0 builds are 2-4x larger for no gain in chat quality here).
 
@@ -57,7 +58,24 @@ export interface CpuEntry extends EntryBase {
   dtype: CpuDtype;
 }
 
-export type CatalogEntry = WebLlmEntry | CpuEntry;
+/** Where a GGUF entry came from: the curated hub list, this server's folder, a picked file, or a URL. */
+export type GgufOrigin = 'hub' | 'server' | 'file' | 'url';
+
+export interface GgufEntry extends EntryBase {
+  engine: 'gguf';
+  origin: GgufOrigin;
+  /** Absolute URL of the .gguf file (origins hub, server, url), or null for a picked file. */
+  url: string | null;
+  /** The file name in the origin's storage (picked files), or the URL's last segment. */
+  fileName: string;
+  quantization: string;
+  /** Whether the file carries a chat template (null: unknown until it is loaded). */
+  chatTemplate: boolean | null;
+  sha256: string | null;
+  license: string | null;
+}
+
+export type CatalogEntry = WebLlmEntry | CpuEntry | GgufEntry;
 
 interface Family {
   /** web-llm model_id without the quantization suffix. */
@@ -192,13 +210,151 @@ export const CPU_CATALOG: readonly CpuEntry[] = [
   },
 ];
 
+// ---- GGUF models (llama.cpp via wllama) ----
+
+interface HubGguf {
+  repo: string;
+  file: string;
+  family: string;
+  params: number;
+  /** File size on the hub, bytes (the Q4_K_M file as listed, rounded to the MB). */
+  bytes: number;
+  contextWindow: number;
+  languages: string;
+  note: string;
+}
+
+/**
+ * Curated instruct GGUFs on the Hugging Face hub, each Q4_K_M (4.5-5 bits per weight; llama.cpp's
+ * usual size/quality balance). The context is capped at 4096: a browser prefills long prompts slowly.
+ */
+const HUB_GGUFS: readonly HubGguf[] = [
+  { repo: 'bartowski/SmolLM2-360M-Instruct-GGUF', file: 'SmolLM2-360M-Instruct-Q4_K_M.gguf', family: 'SmolLM2 360M', params: 362e6, bytes: 271_000_000, contextWindow: 4096, languages: 'English', note: 'Tiny and fast on any CPU; simple replies.' },
+  { repo: 'unsloth/Qwen3-0.6B-GGUF', file: 'Qwen3-0.6B-Q4_K_M.gguf', family: 'Qwen3 0.6B', params: 596e6, bytes: 397_000_000, contextWindow: 4096, languages: QWEN3_LANGS, note: 'Small, many languages.' },
+  { repo: 'Qwen/Qwen2.5-0.5B-Instruct-GGUF', file: 'qwen2.5-0.5b-instruct-q4_k_m.gguf', family: 'Qwen2.5 0.5B', params: 494e6, bytes: 491_000_000, contextWindow: 4096, languages: QWEN25_LANGS, note: 'Small and quick; good on phones.' },
+  { repo: 'bartowski/google_gemma-3-1b-it-GGUF', file: 'google_gemma-3-1b-it-Q4_K_M.gguf', family: 'Gemma 3 1B', params: 1.0e9, bytes: 806_000_000, contextWindow: 4096, languages: '140+ languages', note: 'Natural tone for its size. Gemma terms apply.' },
+  { repo: 'bartowski/Llama-3.2-1B-Instruct-GGUF', file: 'Llama-3.2-1B-Instruct-Q4_K_M.gguf', family: 'Llama 3.2 1B', params: 1.24e9, bytes: 808_000_000, contextWindow: 4096, languages: LLAMA32_LANGS, note: 'Natural chat tone at a small size.' },
+  { repo: 'bartowski/SmolLM2-1.7B-Instruct-GGUF', file: 'SmolLM2-1.7B-Instruct-Q4_K_M.gguf', family: 'SmolLM2 1.7B', params: 1.71e9, bytes: 1_056_000_000, contextWindow: 4096, languages: 'English', note: 'English chats.' },
+  { repo: 'unsloth/Qwen3-1.7B-GGUF', file: 'Qwen3-1.7B-Q4_K_M.gguf', family: 'Qwen3 1.7B', params: 1.72e9, bytes: 1_107_000_000, contextWindow: 4096, languages: QWEN3_LANGS, note: 'Balanced, many languages.' },
+  { repo: 'Qwen/Qwen2.5-1.5B-Instruct-GGUF', file: 'qwen2.5-1.5b-instruct-q4_k_m.gguf', family: 'Qwen2.5 1.5B', params: 1.54e9, bytes: 1_117_000_000, contextWindow: 4096, languages: QWEN25_LANGS, note: 'Balanced quality and speed.' },
+  { repo: 'bartowski/Llama-3.2-3B-Instruct-GGUF', file: 'Llama-3.2-3B-Instruct-Q4_K_M.gguf', family: 'Llama 3.2 3B', params: 3.21e9, bytes: 2_019_000_000, contextWindow: 4096, languages: LLAMA32_LANGS, note: 'Best chat tone in the list; slow without a GPU.' },
+];
+
+const HUB = 'https://huggingface.co/';
+
+function ggufBase(fields: Omit<GgufEntry, 'engine' | 'custom' | 'quantization' | 'sha256' | 'license' | 'chatTemplate'> & Partial<Pick<GgufEntry, 'quantization' | 'sha256' | 'license' | 'chatTemplate' | 'custom'>>): GgufEntry {
+  return {
+    engine: 'gguf',
+    custom: false,
+    quantization: quantizationOf(fields.fileName),
+    sha256: null,
+    license: null,
+    chatTemplate: null,
+    ...fields,
+  };
+}
+
+/** The quantization named in a GGUF file name ("…-Q4_K_M.gguf" -> "Q4_K_M"), or "GGUF". */
+export function quantizationOf(fileName: string): string {
+  return /[-._]((?:I?Q\d+(?:_[A-Z0-9]+)*)|F16|BF16|F32)\.gguf$/i.exec(fileName)?.[1]?.toUpperCase() ?? 'GGUF';
+}
+
+export const GGUF_CATALOG: readonly GgufEntry[] = HUB_GGUFS.map((m) =>
+  ggufBase({
+    id: `gguf:${m.repo}/${m.file}`,
+    label: `${m.family} · GGUF`,
+    family: m.family,
+    params: m.params,
+    downloadBytes: m.bytes,
+    contextWindow: m.contextWindow,
+    languages: m.languages,
+    note: m.note,
+    origin: 'hub',
+    url: `${HUB}${m.repo}/resolve/main/${m.file}`,
+    fileName: m.file,
+    chatTemplate: true,
+  }),
+);
+
+/** One model of this server's /models/gguf/index.json (written by `npm run models:real`). */
+export interface ServerGgufRecord {
+  file: string;
+  name: string;
+  bytes: number;
+  sha256: string | null;
+  license: string | null;
+  chatTemplate: boolean | null;
+}
+
+/**
+ * Validates the server's index. Throws an Error naming the file and what is wrong, so a broken index is
+ * reported instead of silently showing no models.
+ */
+export function parseServerGgufIndex(raw: unknown, where = '/models/gguf/index.json'): ServerGgufRecord[] {
+  const models = typeof raw === 'object' && raw !== null ? (raw as { models?: unknown }).models : undefined;
+  if (!Array.isArray(models)) throw new Error(`${where}: expected an object with a "models" array.`);
+  return models.map((m: unknown, i) => {
+    const r = (typeof m === 'object' && m !== null ? m : {}) as Record<string, unknown>;
+    const file = r['file'];
+    if (typeof file !== 'string' || !/^[\w.+-]+\.gguf$/i.test(file)) {
+      throw new Error(`${where}: models[${i}].file must be a plain .gguf file name in that folder.`);
+    }
+    const bytes = r['bytes'];
+    if (typeof bytes !== 'number' || !Number.isFinite(bytes) || bytes <= 0) throw new Error(`${where}: models[${i}].bytes must be the file size in bytes.`);
+    const name = typeof r['name'] === 'string' && r['name'].trim() !== '' ? r['name'].trim() : file.replace(/\.gguf$/i, '');
+    const text = (k: string) => (typeof r[k] === 'string' ? (r[k] as string) : null);
+    const template = r['chatTemplate'];
+    return { file, name, bytes, sha256: text('sha256'), license: text('license'), chatTemplate: typeof template === 'boolean' ? template : null };
+  });
+}
+
+/** Entries for this server's GGUF files; `base` is the absolute URL of the folder (…/models/gguf/). */
+export function serverGgufEntries(records: readonly ServerGgufRecord[], base: string): GgufEntry[] {
+  return records.map((r) =>
+    ggufBase({
+      id: `gguf-server:${r.file}`,
+      label: `${r.name} (on this server)`,
+      family: r.name,
+      params: 0,
+      downloadBytes: r.bytes,
+      contextWindow: 4096,
+      languages: 'unknown',
+      note: r.chatTemplate === false ? 'A base model: it continues the chat as a transcript.' : 'From this site’s own models folder.',
+      origin: 'server',
+      url: new URL(r.file, base).href,
+      fileName: r.file,
+      chatTemplate: r.chatTemplate,
+      sha256: r.sha256,
+      license: r.license,
+    }),
+  );
+}
+
+/** A GGUF file the person picked, kept in the origin's storage under `name`. */
+export function fileGgufEntry(name: string, bytes: number): GgufEntry {
+  return ggufBase({
+    id: `gguf-file:${name}`,
+    label: `${name.replace(/\.gguf$/i, '')} (file)`,
+    family: name,
+    params: 0,
+    downloadBytes: bytes,
+    contextWindow: 4096,
+    languages: 'unknown',
+    note: 'A file from this device, kept in the browser’s storage for this site.',
+    origin: 'file',
+    url: null,
+    fileName: name,
+  });
+}
+
 export const DEFAULT_CPU_MODEL_ID = 'cpu:HuggingFaceTB/SmolLM2-360M-Instruct';
 
 // ---- custom models ----
 
 export type CustomModelInput =
   | { engine: 'webllm'; label?: string; modelUrl: string; modelLibUrl: string; contextWindow: number }
-  | { engine: 'cpu'; label?: string; modelId: string; dtype: CpuDtype; contextWindow: number };
+  | { engine: 'cpu'; label?: string; modelId: string; dtype: CpuDtype; contextWindow: number }
+  | { engine: 'gguf'; label?: string; url: string; contextWindow: number };
 
 function absoluteHttpUrl(raw: string, base?: string): URL | null {
   try {
@@ -261,6 +417,29 @@ export function customEntry(input: CustomModelInput, origin: string): { ok: true
       },
     };
   }
+  if (input.engine === 'gguf') {
+    const url = absoluteHttpUrl(input.url, origin);
+    if (url === null || !/\.gguf$/i.test(url.pathname)) return { ok: false, message: 'The GGUF URL must be an http(s) address of a .gguf file.' };
+    const fileName = decodeURIComponent(url.pathname.split('/').pop() ?? 'model.gguf');
+    const label = input.label?.trim() || fileName.replace(/\.gguf$/i, '');
+    return {
+      ok: true,
+      entry: ggufBase({
+        id: customId(['gguf', url.href, String(input.contextWindow)]),
+        label,
+        family: label,
+        params: 0,
+        downloadBytes: 0,
+        contextWindow: input.contextWindow,
+        languages: 'unknown',
+        note: 'Custom model.',
+        custom: true,
+        origin: 'url',
+        url: url.href,
+        fileName,
+      }),
+    };
+  }
   const modelId = input.modelId.trim().replace(/^\/+|\/+$/g, '');
   if (!/^[\w.-]+(\/[\w.-]+)?$/.test(modelId) || modelId.split('/').includes('..')) {
     return { ok: false, message: 'The CPU model must be a model id like “HuggingFaceTB/SmolLM2-135M-Instruct” or a folder name.' };
@@ -317,6 +496,17 @@ export function resolveSpec(
 ): ModelSpec {
   const base = entry.custom ? null : sourceBase(source, origin, options.basePath);
   const smaller = options.smallerModel === undefined ? {} : { smallerModel: options.smallerModel };
+  if (entry.engine === 'gguf') {
+    // GGUF entries carry their own URL (or file): the model source setting is for MLC/ONNX layouts.
+    return {
+      engine: 'gguf',
+      id: entry.id,
+      label: entry.label,
+      source: entry.url === null ? { kind: 'file', name: entry.fileName } : { kind: 'url', url: entry.url },
+      contextWindow: entry.contextWindow,
+      ...smaller,
+    };
+  }
   if (entry.engine === 'webllm') {
     const repo = lastSegments(entry.modelUrl.replace(/\/resolve\/[^/]+\/?$/, ''), 1);
     return {
@@ -354,6 +544,7 @@ function localOrCustom(source: Exclude<LlmModelSource, { kind: 'hub' }>, origin:
 /** Where a spec's files come from, for messages. */
 export function describeSpecSource(spec: ModelSpec): string {
   if (spec.engine === 'webllm') return new URL(spec.modelUrl).host;
+  if (spec.engine === 'gguf') return spec.source.kind === 'file' ? 'this browser’s storage' : new URL(spec.source.url).host;
   switch (spec.source.kind) {
     case 'hub':
       return 'the Hugging Face model hub';

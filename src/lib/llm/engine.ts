@@ -1,9 +1,9 @@
-// The worker-side contract each runtime adapter (WebLLM, transformers.js) implements, kept smaller
+// The worker-side contract each runtime adapter (WebLLM, transformers.js, wllama) implements, kept smaller
 // than LlmEngine: adapters only generate and report per-token events; timing, batching, queuing and
 // error mapping are done once in worker-api.ts. Invariant: `generate` resolves (never rejects) on
 // interrupt, with finishReason 'abort'.
 
-import type { ChatMessage, FinishReason, GenerationOptions, LoadProgress } from './types';
+import type { ChatMessage, FinishReason, GenerationOptions, LoadProgress, PromptMode } from './types';
 
 export interface TokenSink {
   /** One decode step happened (a token was generated). */
@@ -21,6 +21,8 @@ export interface AdapterGeneration {
 export interface RuntimeAdapter {
   /** "WebGPU - <adapter>" / "CPU (WASM)". */
   readonly runtime: string;
+  /** 'transcript' for a base GGUF model (no chat template); absent means 'chat'. */
+  readonly promptMode?: PromptMode;
   generate(messages: readonly ChatMessage[], options: GenerationOptions, sink: TokenSink): Promise<AdapterGeneration>;
   /** Ends the running generation as soon as the runtime allows. */
   interrupt(): void;

@@ -52,6 +52,8 @@ function parseCustom(value: unknown, origin: string): CustomModelInput | null {
   let input: CustomModelInput;
   if (value['engine'] === 'webllm' && typeof value['modelUrl'] === 'string' && typeof value['modelLibUrl'] === 'string') {
     input = { engine: 'webllm', modelUrl: value['modelUrl'], modelLibUrl: value['modelLibUrl'], contextWindow, ...(label === undefined ? {} : { label }) };
+  } else if (value['engine'] === 'gguf' && typeof value['url'] === 'string') {
+    input = { engine: 'gguf', url: value['url'], contextWindow, ...(label === undefined ? {} : { label }) };
   } else if (value['engine'] === 'cpu' && typeof value['modelId'] === 'string') {
     const dtype = DTYPES.find((d) => d === value['dtype']) ?? 'q8';
     input = { engine: 'cpu', modelId: value['modelId'], dtype, contextWindow, ...(label === undefined ? {} : { label }) };

@@ -1,6 +1,6 @@
 // The LLM engine contract the app codes against: messages, generation options and results, load
 // progress, and the LlmEngine interface (page side). Engines (WebLLM on WebGPU, transformers.js on
-// WASM) live behind it in the llm worker. Invariants: an abort is a result (finishReason 'abort' /
+// WASM, llama.cpp GGUF models through wllama) live behind it in the llm worker. Invariants: an abort is a result (finishReason 'abort' /
 // error code 'aborted'), never a thrown error; expected failures come back as Result with an AppError.
 
 import type { AppErrorData } from '../rpc/app-error';
@@ -14,7 +14,7 @@ export interface ChatMessage {
 }
 
 /** Which runtime runs a model. */
-export type EngineKind = 'webllm' | 'cpu';
+export type EngineKind = 'webllm' | 'cpu' | 'gguf';
 
 export interface GenerationOptions {
   /** 0 = greedy. */
@@ -37,6 +37,11 @@ export interface GenerationOptions {
    * text themselves (src/lib/llm/structured.ts).
    */
   jsonSchema?: string;
+  /**
+   * A text the model continues as is, instead of the chat messages (base GGUF models have no chat
+   * template: they are prompted with a transcript ending in "Persona:"). Only the GGUF engine reads it.
+   */
+  completionPrompt?: string;
 }
 
 export type FinishReason = 'stop' | 'length' | 'abort';
@@ -116,10 +121,35 @@ export type ModelSpec = (
       contextWindow: number;
       source: CpuModelSource;
     }
+  | {
+      engine: 'gguf';
+      id: string;
+      label: string;
+      source: GgufSource;
+      contextWindow: number;
+      /** llama.cpp settings the benchmark varies; the app leaves them to the engine's choice. */
+      tuning?: GgufTuning;
+    }
 ) & {
   /** A smaller model the error messages offer after memory trouble. */
   smallerModel?: { id: string; label: string };
 };
+
+/** Where a GGUF file comes from: a URL (hub, this server, anywhere; cached in OPFS) or a file the person picked (kept in OPFS). */
+export type GgufSource = { kind: 'url'; url: string } | { kind: 'file'; name: string };
+
+export interface GgufTuning {
+  /** CPU threads (capped at what the device allows; 1 without cross-origin isolation). */
+  threads?: number;
+  nBatch?: number;
+  nUbatch?: number;
+  flashAttn?: boolean;
+  /** Run on the CPU even where a real GPU is available. */
+  cpuOnly?: boolean;
+}
+
+/** How a GGUF model is prompted: through its own chat template, or as a transcript it continues (base models). */
+export type PromptMode = 'chat' | 'transcript';
 
 export type CpuDtype = 'q4' | 'q8' | 'fp16' | 'fp32';
 
@@ -140,6 +170,8 @@ export interface LoadedModel {
   loadMs: number;
   /** Human description of what runs it ("WebGPU - <adapter>", "CPU (WASM, 1 thread)"). */
   runtime: string;
+  /** 'transcript' for a GGUF base model without a chat template; absent or 'chat': prompted as a chat. */
+  promptMode?: PromptMode;
 }
 
 export interface CacheStatus {

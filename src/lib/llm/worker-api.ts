@@ -1,14 +1,14 @@
 // The llm worker's API (exposed with comlink by workers/llm.worker.ts): catalog, cache queries, load,
 // generate with batched streaming, interrupt, token counts, unload. One model at a time; generations
 // run one after another in arrival order. Runtime adapters are imported lazily per engine, so the
-// WebLLM bundle is only fetched when a WebLLM model (or the catalog) is needed.
+// WebLLM bundle is only fetched when a WebLLM model (or the catalog) is needed, and wllama only for a GGUF.
 // Invariants: every call resolves with a Result (errors are AppErrorData with LLM codes, never thrown
 // across the boundary); a request interrupted before it started never runs.
 
 import type { AppErrorData } from '../rpc/app-error';
 import type { Result } from '../rpc/progress';
 import { DeltaBatcher } from './batcher';
-import { CPU_CATALOG, describeSpecSource, webLlmCatalog, type CpuEntry, type ModelRecordLike, type WebLlmEntry } from './catalog';
+import { CPU_CATALOG, describeSpecSource, GGUF_CATALOG, webLlmCatalog, type CpuEntry, type GgufEntry, type ModelRecordLike, type WebLlmEntry } from './catalog';
 import type { RuntimeAdapter } from './engine';
 import { llmError, toLlmError, type ErrorContext } from './errors';
 import type { ChatMessage, DeltaListener, Generation, GenerationOptions, LoadedModel, LoadProgress, ModelSpec } from './types';
@@ -56,6 +56,8 @@ function progressThrottle(emit: (p: LoadProgress) => void, ms = 100): (p: LoadPr
 export interface WorkerCatalog {
   webllm: WebLlmEntry[];
   cpu: CpuEntry[];
+  /** The curated hub GGUFs (this server's files and picked files are listed page-side). */
+  gguf: GgufEntry[];
 }
 
 export type AdapterFactory = (spec: ModelSpec, onProgress: (p: LoadProgress) => void, warmUp: boolean) => Promise<RuntimeAdapter>;
@@ -65,6 +67,10 @@ const realAdapters: AdapterFactory = async (spec, onProgress, warmUp) => {
   if (spec.engine === 'webllm') {
     const { createWebLlmAdapter } = await import('./webllm-engine');
     return createWebLlmAdapter(spec, onProgress, warmUp);
+  }
+  if (spec.engine === 'gguf') {
+    const { createGgufAdapter } = await import('./wllama-engine');
+    return createGgufAdapter(spec, onProgress, warmUp);
   }
   const { createCpuAdapter } = await import('./cpu-engine');
   return createCpuAdapter(spec, onProgress, warmUp);
@@ -90,11 +96,11 @@ export function createLlmWorkerApi(adapterFor: AdapterFactory = realAdapters) {
     async catalog(): Promise<Result<WorkerCatalog>> {
       try {
         const { prebuiltRecords } = await import('./webllm-engine');
-        return ok({ webllm: webLlmCatalog((await prebuiltRecords()) as ModelRecordLike[]), cpu: [...CPU_CATALOG] });
+        return ok({ webllm: webLlmCatalog((await prebuiltRecords()) as ModelRecordLike[]), cpu: [...CPU_CATALOG], gguf: [...GGUF_CATALOG] });
       } catch {
         // web-llm failed to load (an old browser without BigInt64Array or wasm features): the CPU
-        // models do not need it, so they are still offered.
-        return ok({ webllm: [], cpu: [...CPU_CATALOG] });
+        // and GGUF models do not need it, so they are still offered.
+        return ok({ webllm: [], cpu: [...CPU_CATALOG], gguf: [...GGUF_CATALOG] });
       }
     },
 
@@ -105,6 +111,9 @@ export function createLlmWorkerApi(adapterFor: AdapterFactory = realAdapters) {
           if (spec.engine === 'webllm') {
             const { isWebLlmCached } = await import('./webllm-engine');
             out.push(await isWebLlmCached(spec).catch(() => false));
+          } else if (spec.engine === 'gguf') {
+            const { isGgufCached } = await import('./wllama-engine');
+            out.push(await isGgufCached(spec).catch(() => false));
           } else {
             const { isCpuModelCached } = await import('./cpu-engine');
             out.push(await isCpuModelCached(spec));
@@ -122,6 +131,9 @@ export function createLlmWorkerApi(adapterFor: AdapterFactory = realAdapters) {
         if (spec.engine === 'webllm') {
           const { deleteWebLlmCache } = await import('./webllm-engine');
           await deleteWebLlmCache(spec);
+        } else if (spec.engine === 'gguf') {
+          const { deleteGgufCache } = await import('./wllama-engine');
+          await deleteGgufCache(spec);
         } else {
           const { deleteCpuModelCache } = await import('./cpu-engine');
           await deleteCpuModelCache(spec);
@@ -145,6 +157,7 @@ export function createLlmWorkerApi(adapterFor: AdapterFactory = realAdapters) {
           contextWindow: spec.contextWindow,
           loadMs: Math.round(performance.now() - started),
           runtime: adapter.runtime,
+          promptMode: adapter.promptMode ?? 'chat',
         };
         current = { spec, adapter, info };
         return ok(info);

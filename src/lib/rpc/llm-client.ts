@@ -86,7 +86,7 @@ export class LlmClient implements LlmEngine {
 
   async catalog(): Promise<WorkerCatalog> {
     const result = await Promise.race([this.#remote.catalog(), this.#crashed]);
-    if (result === CRASHED) return { webllm: [], cpu: [] };
+    if (result === CRASHED) return { webllm: [], cpu: [], gguf: [] };
     return unwrap(result);
   }
 

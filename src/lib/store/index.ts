@@ -3,7 +3,7 @@ export { PersonaDb, openDb } from './db';
 export * from './schema';
 export * from './personas';
 export { commitImport, type CommitBuilder, type CommitOutcome, type CommitProgress, type PersonaTarget, type SourceWrite } from './import-commit';
-export { isModelStorage, wipeEverything, type WipeOptions } from './wipe';
+export { hasStoredModels, isModelStorage, wipeEverything, type WipeOptions } from './wipe';
 export { clearPendingImport, markImportStarted, takeInterruptedImport, type PendingImport } from './pending-import';
 export * from './persona-data';
 export * from './conversations';

@@ -3,15 +3,29 @@
 // browser settings does the same. The person may keep downloaded models (they hold no personal data).
 
 import { Dexie } from 'dexie';
+import { isModelDirectory } from '../llm/gguf-files';
 import type { PersonaDb } from './db';
 import { DB_NAME } from './schema';
 
 /**
  * Caches (and, if web-llm is configured for IndexedDB, databases) that hold downloaded model files and
  * nothing personal: transformers.js' 'transformers-cache' and web-llm's 'webllm/model|config|wasm'.
+ * GGUF models are in OPFS folders instead (see isModelDirectory).
  */
 export function isModelStorage(name: string): boolean {
   return name === 'transformers-cache' || name.startsWith('webllm/');
+}
+
+/** Whether any downloaded model is kept: a model cache, or a GGUF folder in OPFS. */
+export async function hasStoredModels(): Promise<boolean> {
+  if (typeof caches !== 'undefined' && (await caches.keys()).some(isModelStorage)) return true;
+  try {
+    const root = await navigator.storage.getDirectory();
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) if (isModelDirectory(name)) return true;
+  } catch {
+    // No OPFS here.
+  }
+  return false;
 }
 
 export interface WipeOptions {
@@ -36,7 +50,11 @@ export async function wipeEverything(db: PersonaDb | undefined, options: WipeOpt
   try {
     const root = await navigator.storage.getDirectory();
     // entries() is not in every lib.dom yet; keys() is enough to remove each top-level entry.
-    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    // GGUF models live here: wllama's download cache ('cache') and picked files ('gguf-files').
+    const entries: string[] = [];
+    for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) entries.push(name);
+    for (const name of entries) {
+      if (options.keepModels === true && isModelDirectory(name)) continue;
       await root.removeEntry(name, { recursive: true });
     }
   } catch {

@@ -1,0 +1,93 @@
+// GGUF files the person picked from disk, kept in the origin private file system (OPFS) under
+// `gguf-files/`, so a model chosen once loads again after a reload without asking for the file. Runs on
+// the page (saving) and in the llm worker (opening, listing, deleting). Invariants: stored names are
+// plain file names (no path); a half-written file never stays listed (it is removed when a write fails).
+
+/** OPFS folder of picked GGUF files. */
+export const GGUF_FILES_DIR = 'gguf-files';
+/** OPFS folder where wllama caches downloaded GGUF files (its CacheManager's default backend). */
+export const WLLAMA_CACHE_DIR = 'cache';
+
+/** Top-level OPFS entries that hold model files only (nothing personal): the wipe may keep them. */
+export function isModelDirectory(name: string): boolean {
+  return name === GGUF_FILES_DIR || name === WLLAMA_CACHE_DIR;
+}
+
+/** A safe stored name for a picked file: its base name with anything but [\w.+-] replaced. */
+export function storedGgufName(fileName: string): string {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  const clean = base.replace(/[^\w.+-]+/g, '_').replace(/^\.+/, '');
+  if (!/\.gguf$/i.test(clean)) throw new Error(`“${fileName}” is not a .gguf file.`);
+  return clean;
+}
+
+async function folder(create: boolean): Promise<FileSystemDirectoryHandle | null> {
+  const root = await navigator.storage.getDirectory();
+  try {
+    return await root.getDirectoryHandle(GGUF_FILES_DIR, { create });
+  } catch {
+    return null;
+  }
+}
+
+const GGUF_MAGIC = 0x46554747; // "GGUF" read as little-endian uint32
+
+/** Checks the first bytes, so a wrong file is refused with a sentence instead of failing in llama.cpp. */
+export async function checkGgufMagic(file: Blob, name: string): Promise<void> {
+  const head = new DataView(await file.slice(0, 8).arrayBuffer());
+  if (head.byteLength < 8 || head.getUint32(0, true) !== GGUF_MAGIC) {
+    throw new Error(`“${name}” is not a GGUF model file (it does not start with the GGUF signature).`);
+  }
+}
+
+/** Copies a picked file into OPFS; returns its stored name. */
+export async function saveGgufFile(file: File, onProgress?: (done: number, total: number) => void): Promise<string> {
+  const name = storedGgufName(file.name);
+  await checkGgufMagic(file, file.name);
+  const dir = await folder(true);
+  if (dir === null) throw new Error('This browser offers no private file storage for this site, so the file cannot be kept.');
+  const handle = await dir.getFileHandle(name, { create: true });
+  const writable = await handle.createWritable();
+  let done = 0;
+  const counter = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      done += chunk.byteLength;
+      onProgress?.(done, file.size);
+      controller.enqueue(chunk);
+    },
+  });
+  try {
+    await file.stream().pipeThrough(counter).pipeTo(writable);
+  } catch (error) {
+    await dir.removeEntry(name).catch(() => undefined);
+    throw error;
+  }
+  return name;
+}
+
+export async function listGgufFiles(): Promise<{ name: string; bytes: number }[]> {
+  const dir = await folder(false);
+  if (dir === null) return [];
+  const out: { name: string; bytes: number }[] = [];
+  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    if (!/\.gguf$/i.test(name)) continue;
+    const file = await (await dir.getFileHandle(name)).getFile();
+    out.push({ name, bytes: file.size });
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function openGgufFile(name: string): Promise<File | null> {
+  const dir = await folder(false);
+  if (dir === null) return null;
+  try {
+    return await (await dir.getFileHandle(name)).getFile();
+  } catch {
+    return null;
+  }
+}
+
+export async function deleteGgufFile(name: string): Promise<void> {
+  const dir = await folder(false);
+  await dir?.removeEntry(name).catch(() => undefined);
+}

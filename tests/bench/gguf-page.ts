@@ -1,0 +1,107 @@
+// GGUF benchmark page: the app's page-side LLM client (its llm worker running the GGUF engine) and a bare
+// wllama worker side by side, timed identically from the page: request sent -> first streamed token ->
+// reply done. Exposed to the driving script as window.ggufBench.
+import type { ModelSpec } from '../../src/lib/llm/types';
+import { LlmClient } from '../../src/lib/rpc/llm-client';
+import type { BareGgufReply, BareGgufRequest } from './gguf-bare-worker';
+
+export interface RoundTiming {
+  ttftMs: number;
+  tokens: number;
+  tokensPerSecond: number;
+  totalMs: number;
+}
+
+const app = new LlmClient();
+let bare: Worker | null = null;
+
+function timing(started: number, first: number | null, ended: number, tokens: number): RoundTiming {
+  if (first === null || tokens < 2) throw new Error(`only ${tokens} tokens were generated`);
+  return {
+    ttftMs: Math.round(first - started),
+    tokens,
+    tokensPerSecond: Math.round((((tokens - 1) * 1000) / (ended - first)) * 100) / 100,
+    totalMs: Math.round(ended - started),
+  };
+}
+
+function askBare(request: BareGgufRequest, onToken: () => void = () => undefined): Promise<BareGgufReply> {
+  bare ??= new Worker(new URL('./gguf-bare-worker.ts', import.meta.url), { type: 'module', name: 'gguf-bare' });
+  const worker = bare;
+  return new Promise((resolve, reject) => {
+    const listener = (event: MessageEvent<BareGgufReply>) => {
+      const reply = event.data;
+      if (reply.type === 'token') return onToken();
+      worker.removeEventListener('message', listener);
+      if (reply.type === 'error') reject(new Error(reply.message));
+      else resolve(reply);
+    };
+    worker.addEventListener('message', listener);
+    worker.postMessage(request);
+  });
+}
+
+const api = {
+  isolated(): boolean {
+    return crossOriginIsolated;
+  },
+
+  async loadApp(spec: ModelSpec): Promise<{ ms: number; runtime: string }> {
+    const result = await app.load(spec, { warmUp: true });
+    if (!result.ok) throw new Error(result.error.message);
+    return { ms: result.value.loadMs, runtime: result.value.runtime };
+  },
+
+  async unloadApp(): Promise<void> {
+    await app.unload();
+  },
+
+  async appRound(prompt: string, maxTokens: number): Promise<RoundTiming & { engineTokensPerSecond: number | null; promptTokens: number | null }> {
+    let first: number | null = null;
+    const started = performance.now();
+    const result = await app.generate([], {
+      completionPrompt: prompt,
+      max_tokens: maxTokens,
+      ignoreEos: true,
+      temperature: 0,
+      onDelta: (_delta, n) => {
+        if (n > 0) first ??= performance.now();
+      },
+    });
+    const ended = performance.now();
+    if (!result.ok) throw new Error(result.error.message);
+    const g = result.value;
+    return {
+      ...timing(started, first, ended, g.completionTokens),
+      engineTokensPerSecond: g.tokensPerSecond === null ? null : Math.round(g.tokensPerSecond * 100) / 100,
+      promptTokens: g.promptTokens,
+    };
+  },
+
+  async loadBare(request: Extract<BareGgufRequest, { type: 'load' }>): Promise<{ ms: number; threads: number; multithread: boolean }> {
+    const reply = await askBare(request);
+    if (reply.type !== 'loaded') throw new Error(`unexpected ${reply.type}`);
+    return { ms: reply.ms, threads: reply.threads, multithread: reply.multithread };
+  },
+
+  async unloadBare(): Promise<void> {
+    await askBare({ type: 'unload' });
+    bare?.terminate();
+    bare = null;
+  },
+
+  async bareRound(prompt: string, maxTokens: number): Promise<RoundTiming> {
+    let first: number | null = null;
+    const started = performance.now();
+    const reply = await askBare({ type: 'generate', prompt, maxTokens }, () => {
+      first ??= performance.now();
+    });
+    const ended = performance.now();
+    if (reply.type !== 'done') throw new Error(`unexpected ${reply.type}`);
+    return timing(started, first, ended, reply.tokens);
+  },
+};
+
+export type GgufBenchApi = typeof api;
+(window as unknown as { ggufBench: GgufBenchApi }).ggufBench = api;
+document.body.dataset['ready'] = 'true';

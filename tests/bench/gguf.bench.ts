@@ -1,0 +1,141 @@
+// `npm run bench:gguf`: decode tokens/s of the GGUF engine in Chromium through the app's llm worker
+// (LlmClient -> worker-api -> wllama-engine, as the chat uses it) and through a bare wllama worker, on the
+// same model, prompt, threads and llama.cpp settings; their ratio is the app's overhead. Then 1 vs 2
+// threads, and llama.cpp settings that may move decode speed (flash attention, batch sizes). On the real
+// Gemma 3 270M when .models/gguf/gemma-3-270m-q4_k_m.gguf exists (npm run models:real), else on the
+// project's tiny random GGUF. Rounds alternate app/bare so machine load drifts hit both alike. One JSON
+// object on stdout, progress on stderr.
+// Usage: tsx tests/bench/gguf.bench.ts [--rounds 3] [--tokens 64] [--no-variants] [--tiny]
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { existsSync, statSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { createServer, type ViteDevServer } from 'vite';
+import type { GgufTuning, ModelSpec } from '../../src/lib/llm/types';
+import { launchOptions } from '../e2e/browser';
+import { writeTinyGgufs } from '../model-gen/gguf';
+import type { GgufBenchApi, RoundTiming } from './gguf-page';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const REAL = fileURLToPath(new URL('../../.models/gguf/gemma-3-270m-q4_k_m.gguf', import.meta.url));
+const TEST_MODELS = fileURLToPath(new URL('../.models/', import.meta.url));
+const PORT = 4193;
+
+function arg(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`bad ${name}: expected a positive whole number`);
+  return value;
+}
+
+const rounds = arg('--rounds', 3);
+const maxTokens = arg('--tokens', 64);
+const variants = !process.argv.includes('--no-variants');
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+const real = existsSync(REAL) && !process.argv.includes('--tiny');
+if (!real) writeTinyGgufs(`${TEST_MODELS}gguf/`);
+const file = real ? 'gemma-3-270m-q4_k_m.gguf' : 'tiny-base.gguf';
+const modelUrl = `http://127.0.0.1:${PORT}/models/gguf/${file}`;
+const contextWindow = 2048;
+// A short persona transcript, as the base-model prompt mode writes it.
+const PROMPT =
+  'A text-message chat between Alex and Sam. One message per line.\n…\nSam: hey are you coming tonight?\nAlex: yes! what time?\nSam: 8, at the usual place\nAlex: perfect, I will bring the cards\nSam: what time does the game start?\nAlex:';
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+};
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+function spec(tuning: GgufTuning): ModelSpec {
+  return { engine: 'gguf', id: 'bench', label: file, source: { kind: 'url', url: modelUrl }, contextWindow, tuning: { cpuOnly: true, ...tuning } };
+}
+
+process.env['PERSONAYOU_TEST_MODELS'] = TEST_MODELS;
+const server: ViteDevServer = await createServer({
+  root: ROOT,
+  logLevel: 'error',
+  server: { port: PORT, strictPort: true, host: '127.0.0.1', hmr: false, watch: null },
+  optimizeDeps: { entries: ['tests/bench/gguf-bench.html', 'tests/bench/gguf-bare-worker.ts', 'workers/llm.worker.ts', 'src/lib/llm/wllama-engine.ts'], include: ['comlink'] },
+});
+let browser: Browser | undefined;
+try {
+  await server.listen();
+  browser = await chromium.launch({ ...launchOptions(), headless: true });
+  const page: Page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') log(`[page] ${m.text()}`);
+  });
+  page.on('response', (r) => {
+    if (r.status() >= 400) log(`[page] ${r.status()} ${r.url()}`);
+  });
+  await page.goto(`http://127.0.0.1:${PORT}/tests/bench/gguf-bench.html`);
+  await page.waitForFunction(() => document.body.dataset['ready'] === 'true', undefined, { timeout: 120_000 });
+  type Bench = { ggufBench: GgufBenchApi };
+  const isolated = await page.evaluate(() => (window as unknown as Bench).ggufBench.isolated());
+  if (!isolated) throw new Error('the bench page is not cross-origin isolated: the dev server must send COOP/COEP for threads');
+
+  const appRound = () => page.evaluate(([p, n]) => (window as unknown as Bench).ggufBench.appRound(p, n), [PROMPT, maxTokens] as const);
+  const bareRound = () => page.evaluate(([p, n]) => (window as unknown as Bench).ggufBench.bareRound(p, n), [PROMPT, maxTokens] as const);
+
+  /** App and bare on the same settings, alternating; one unmeasured round each first. */
+  async function compare(threads: number, tuning: GgufTuning = {}) {
+    log(`${threads} thread(s) ${JSON.stringify(tuning)}: loading app and bare`);
+    const appLoad = await page.evaluate((s) => (window as unknown as Bench).ggufBench.loadApp(s), spec({ threads, ...tuning }));
+    const bareLoad = await page.evaluate(
+      (r) => (window as unknown as Bench).ggufBench.loadBare(r),
+      { type: 'load' as const, url: modelUrl, threads, contextWindow, ...(tuning.flashAttn === undefined ? {} : { flashAttn: tuning.flashAttn }), ...(tuning.nBatch === undefined ? {} : { nBatch: tuning.nBatch }), ...(tuning.nUbatch === undefined ? {} : { nUbatch: tuning.nUbatch }) },
+    );
+    await appRound();
+    await bareRound();
+    const app: Awaited<ReturnType<typeof appRound>>[] = [];
+    const bare: RoundTiming[] = [];
+    for (let i = 0; i < rounds; i++) {
+      app.push(await appRound());
+      bare.push(await bareRound());
+      log(`  round ${i + 1}/${rounds}: app ${app.at(-1)?.tokensPerSecond} tok/s, bare ${bare.at(-1)?.tokensPerSecond} tok/s`);
+    }
+    await page.evaluate(() => (window as unknown as Bench).ggufBench.unloadApp());
+    await page.evaluate(() => (window as unknown as Bench).ggufBench.unloadBare());
+    const appTps = round2(median(app.map((t) => t.tokensPerSecond)));
+    const bareTps = round2(median(bare.map((t) => t.tokensPerSecond)));
+    return {
+      threads,
+      tuning,
+      runtime: appLoad.runtime,
+      bareThreads: bareLoad.threads,
+      loadMs: { app: appLoad.ms, bare: bareLoad.ms },
+      app: { medianTokensPerSecond: appTps, medianTtftMs: median(app.map((t) => t.ttftMs)), medianEngineTokensPerSecond: median(app.map((t) => t.engineTokensPerSecond ?? Number.NaN)), promptTokens: app[0]?.promptTokens ?? null },
+      bare: { medianTokensPerSecond: bareTps, medianTtftMs: median(bare.map((t) => t.ttftMs)) },
+      // >= 0.95 is the goal: the app decodes at least 95% as fast as bare wllama.
+      appOverBare: round2(appTps / bareTps),
+    };
+  }
+
+  const one = await compare(1);
+  const two = await compare(2);
+  const tried: Awaited<ReturnType<typeof compare>>[] = [];
+  if (variants) {
+    for (const tuning of [{ flashAttn: true }, { nBatch: 512, nUbatch: 512 }, { nBatch: 64, nUbatch: 64 }] satisfies GgufTuning[]) tried.push(await compare(2, tuning));
+  }
+  process.stdout.write(
+    `${JSON.stringify(
+      {
+        bench: 'gguf',
+        model: { file, bytes: statSync(real ? REAL : `${TEST_MODELS}gguf/${file}`).size, weights: real ? 'real (Gemma 3 270M, base, Q4_K_M)' : 'random (tiny test llama)' },
+        engine: 'wllama 3.13.0 (llama.cpp b12211, JSPI build), CPU only, cross-origin isolated',
+        machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
+        settings: { maxTokens, ignoreEos: true, greedy: true, rounds, contextWindow, timedFrom: 'page: first streamed token -> reply resolved' },
+        threads: { one, two, twoOverOne: round2(two.app.medianTokensPerSecond / one.app.medianTokensPerSecond) },
+        variantsAt2Threads: tried,
+      },
+      null,
+      2,
+    )}\n`,
+  );
+} finally {
+  await browser?.close();
+  await server.close();
+}
