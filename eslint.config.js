@@ -14,6 +14,8 @@ const ENGINE_OWNERS = {
   // src/cli/eval-engines.ts: the node adapter of `npm run eval` (the app's adapters import ORT's wasm with Vite `?url`).
   '@huggingface/transformers': ['src/lib/embed/', 'src/lib/llm/cpu-engine.ts', 'src/cli/eval-engines.ts'],
   '@mlc-ai/web-llm': ['src/lib/llm/webllm-engine.ts'],
+  // Native llama.cpp for `npm run eval --engine gguf` (a devDependency: never in the app).
+  'node-llama-cpp': ['src/cli/eval-gguf.ts'],
   // PNG chunk framing (character cards): one adapter for read and write.
   'png-chunks-extract': ['src/lib/persona/png-card.ts'],
   'png-chunks-encode': ['src/lib/persona/png-card.ts'],

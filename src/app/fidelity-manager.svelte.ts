@@ -63,6 +63,7 @@ const PHASE_LABELS: Record<EvalProgress['phase'], string> = {
   embed: 'Embedding replies',
   generate: 'Generating replies',
   score: 'Scoring',
+  likelihood: 'Scoring the real replies',
 };
 
 /** The progress line of a run: phase (and variant), n of total, ETA from the phase's own rate. */
