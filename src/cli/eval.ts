@@ -34,6 +34,10 @@ style adapter) and prints the fidelity report as JSON.
                        a .gguf file, default .models/gguf/gemma-3-270m-q4_k_m.gguf from npm run models:real)
   --adapter FILE       gguf: a llama.cpp LoRA adapter (.gguf), scored and sampled as one more variant
   --threads N          gguf: CPU threads for llama.cpp (default 1; more than the free cores slows it down)
+  --generate N         generate (and style-score) replies for the first N samples only; the held-out
+                       likelihood still uses every sample (default: all)
+  --tuning             gguf, base model: also score prompt choices (instruction framing, 4/16 examples,
+                       style notes last, examples best-last) against the persona prompt
   --embed-model ID     embedding model (default Xenova/all-MiniLM-L6-v2)
   --models DIR         cpu: folder of local model folders (<DIR>/<ID>/...); gguf: the same, for the
                        embedding model (default .models/transformers when present). webllm, cpu-browser: a folder
@@ -59,6 +63,8 @@ interface Args {
   engine: 'cpu' | 'webllm' | 'cpu-browser' | 'gguf';
   adapter: string | null;
   threads: number;
+  generate: number | null;
+  tuning: boolean;
   model: string;
   embedModel: string;
   modelsDir: string | null;
@@ -83,7 +89,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   let path: string | undefined;
-  const valued = ['--person', '--me', '--engine', '--model', '--adapter', '--threads', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
+  const valued = ['--person', '--me', '--engine', '--model', '--adapter', '--threads', '--generate', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
@@ -93,7 +99,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
       const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       values.set(name, value);
-    } else if (arg === '--remote') flags.add(arg);
+    } else if (arg === '--remote' || arg === '--tuning') flags.add(arg);
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (path === undefined) path = arg;
     else throw new UsageError('give exactly one export file');
@@ -141,6 +147,8 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
     model: values.get('--model') ?? (engine === 'webllm' ? 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' : engine === 'gguf' ? REAL_GGUF : 'HuggingFaceTB/SmolLM2-135M-Instruct'),
     adapter: values.get('--adapter') ?? null,
     threads: int('--threads', 1, 1),
+    generate: values.has('--generate') ? int('--generate', 1, 1) : null,
+    tuning: flags.has('--tuning'),
     embedModel: values.get('--embed-model') ?? 'Xenova/all-MiniLM-L6-v2',
     modelsDir,
     remote,
@@ -334,7 +342,14 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
   let report: FidelityReport;
   try {
     report = await runFidelityEval(
-      { ...persona, maxSamples: args.samples, maxReplyTokens: args.maxTokens, seed: args.seed },
+      {
+        ...persona,
+        maxSamples: args.samples,
+        maxReplyTokens: args.maxTokens,
+        seed: args.seed,
+        ...(args.generate !== null ? { maxGenerated: args.generate } : {}),
+        ...(args.tuning ? { tuning: true } : {}),
+      },
       engines,
       { onProgress: progressPrinter(), ...(signal !== undefined ? { signal } : {}) },
     );

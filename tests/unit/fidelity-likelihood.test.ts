@@ -109,6 +109,22 @@ describe('runFidelityEval: held-out likelihood', () => {
     expect(report.examples[0]?.generated.persona).toBe('sure thing\nand more');
   });
 
+  it('scores the tuning variants beside the persona prompt and generates only for the first samples when asked', async () => {
+    const log: Scored[] = [];
+    const completions: string[] = [];
+    const report = await runFidelityEval({ ...input(), tuning: true, maxGenerated: 1 }, engines(fakeModel(log, completions)));
+    expect(report.likelihood?.variants.map((v) => v.id)).toEqual(['generic', 'context', 'retrieval', 'noExamples', 'persona', 'instruction', 'examples4', 'examples16', 'styleLast', 'bestLast']);
+    expect(report.likelihood?.replies).toBe(3);
+    expect(log).toHaveLength(3 * 10);
+    const instruction = log.filter((_, i) => i % 10 === 5).map((x) => ('text' in x.prompt ? x.prompt.text : ''));
+    for (const text of instruction) {
+      expect(text).toContain('You are a simulation of Kim');
+      expect(text.endsWith('\nKim:')).toBe(true);
+    }
+    expect(completions).toHaveLength(3);
+    expect(report.examples).toHaveLength(1);
+  });
+
   it('adds the adapter as one more variant, scored on the persona prompt, with its own replies', async () => {
     const log: Scored[] = [];
     const adapterLog: Scored[] = [];

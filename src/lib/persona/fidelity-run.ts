@@ -78,12 +78,24 @@ export interface EvalInput {
   maxSamples?: number;
   maxReplyTokens?: number;
   seed?: number;
+  /** Replies generated (and style-scored) for the first this many samples; the likelihood uses all. Default: all. */
+  maxGenerated?: number;
+  /** Also score the tuning variants (TUNING_VARIANTS; transcript prompt models only). */
+  tuning?: boolean;
 }
 
 export type EvalProgress = { phase: 'embed' | 'generate' | 'score' | 'likelihood'; done: number; total: number; variant?: VariantId | LikelihoodVariantId };
 
 /** Prompt variants whose held-out likelihood is measured: what the model sees before the real reply. */
-export type LikelihoodVariantId = 'generic' | 'context' | 'retrieval' | 'noExamples' | 'persona' | 'personaAdapter';
+export type LikelihoodVariantId = 'generic' | 'context' | 'retrieval' | 'noExamples' | 'persona' | 'personaAdapter' | TuningVariantId;
+
+/**
+ * Prompt choices measured against the persona prompt when tuning (transcript mode only): the
+ * instruction prompt's text before the same conversation, 4 or 16 examples instead of 8, style notes
+ * just before the conversation, examples best-last instead of in time order.
+ */
+export type TuningVariantId = 'instruction' | 'examples4' | 'examples16' | 'styleLast' | 'bestLast';
+export const TUNING_VARIANTS: readonly TuningVariantId[] = ['instruction', 'examples4', 'examples16', 'styleLast', 'bestLast'];
 
 export const LIKELIHOOD_LABELS: Readonly<Record<LikelihoodVariantId, string>> = {
   generic: 'Generic assistant (the context, answered by "Assistant")',
@@ -92,6 +104,11 @@ export const LIKELIHOOD_LABELS: Readonly<Record<LikelihoodVariantId, string>> = 
   noExamples: 'Persona without examples (style notes, facts + context)',
   persona: 'Persona (style notes, facts, real examples + context)',
   personaAdapter: 'Persona prompt + fine-tuned adapter',
+  instruction: 'Persona, instruction framing (system-prompt text, then the transcript)',
+  examples4: 'Persona with 4 examples',
+  examples16: 'Persona with 16 examples',
+  styleLast: 'Persona, style notes just before the conversation',
+  bestLast: 'Persona, examples best-last instead of in time order',
 };
 
 export interface LikelihoodReport {
@@ -260,14 +277,16 @@ export async function runFidelityEval(
   const generated: Record<VariantId, string[]> = { persona: [], personaAdapted: [], generic: [], retrieval: [], noExamples: [] };
   const examples: FidelityExample[] = [];
   const modelVariants: VariantId[] = ['persona', 'generic', 'noExamples'];
-  const totalCalls = samples.length * modelVariants.length;
+  const totalCalls = Math.max(1, Math.min(samples.length, input.maxGenerated ?? samples.length)) * modelVariants.length;
   let calls = 0;
   progress({ phase: 'generate', done: 0, total: totalCalls });
-  const likelihood = Object.fromEntries(LIKELIHOOD_ORDER.map((id) => [id, { nll: 0, tokens: 0, perReply: [] as number[] }])) as Record<
+  const likelihood = Object.fromEntries([...LIKELIHOOD_ORDER, ...TUNING_VARIANTS].map((id) => [id, { nll: 0, tokens: 0, perReply: [] as number[] }])) as Record<
     LikelihoodVariantId,
     { nll: number; tokens: number; perReply: number[] }
   >;
-  const likelihoodVariants = LIKELIHOOD_ORDER.filter((id) => id !== 'personaAdapter' || engines.adapter !== undefined);
+  const tuning = input.tuning === true && engines.promptModel?.mode === 'transcript';
+  const likelihoodVariants = [...LIKELIHOOD_ORDER, ...(tuning ? TUNING_VARIANTS : [])].filter((id) => id !== 'personaAdapter' || engines.adapter !== undefined);
+  const maxGenerated = Math.max(1, Math.min(samples.length, input.maxGenerated ?? samples.length));
   const likelihoodTotal = engines.promptModel === undefined ? 0 : samples.length * likelihoodVariants.length;
   let likelihoodDone = 0;
   const adapterReplies: string[] = [];
@@ -276,7 +295,7 @@ export async function runFidelityEval(
     const sample = samples[s];
     const query = sampleVectors[s];
     if (sample === undefined || query === undefined) continue;
-    const nearest = topK(query, trainVectors, EXAMPLES_PER_PROMPT).map(({ index, score }) => ({ pair: training[index], score }));
+    const nearest = topK(query, trainVectors, tuning ? MAX_TUNING_EXAMPLES : EXAMPLES_PER_PROMPT).map(({ index, score }) => ({ pair: training[index], score }));
     const retrievedExamples = nearest.flatMap((x) => (x.pair === undefined ? [] : [{ pair: x.pair, score: x.score }]));
     if (retrievedExamples.some((e) => e.pair.heldOut)) {
       throw new AppError('eval-held-out-leak', 'A held-out reply was about to be used as an example; the evaluation stopped so the scores stay honest.');
@@ -302,7 +321,7 @@ export async function runFidelityEval(
       ...(input.definition !== undefined ? { definition: input.definition } : {}),
     };
     const promptModel = engines.promptModel;
-    const forms = promptModel === undefined ? null : await promptForms(base, sample, promptModel.mode, input.personaName);
+    const forms = promptModel === undefined ? null : await promptForms(base, sample, promptModel.mode, input.personaName, tuning);
     const personaPrompt = await assemblePrompt({ ...base, maxExamples: EXAMPLES_PER_PROMPT });
     const barePrompt = await assemblePrompt({ ...base, maxExamples: 0 });
     const heldOutIds = new Set(heldOut.map((p) => p.id));
@@ -313,11 +332,11 @@ export async function runFidelityEval(
 
     // ---- likelihood of the real reply under each prompt (scored before generating: same prompt, warm cache)
     if (forms !== null && promptModel !== undefined) {
-      for (const id of LIKELIHOOD_ORDER) {
+      for (const id of likelihoodVariants) {
         const model = id === 'personaAdapter' ? engines.adapter : promptModel;
-        if (model === undefined) continue;
-        throwIfAborted(signal);
         const form = forms.prompts[id === 'personaAdapter' ? 'persona' : id];
+        if (model === undefined || form === undefined) continue;
+        throwIfAborted(signal);
         const scored = await model.score(form.prompt, form.target, signal);
         const sum = likelihood[id];
         sum.nll += scored.nll;
@@ -328,6 +347,7 @@ export async function runFidelityEval(
       }
     }
 
+    if (s >= maxGenerated) continue;
     const prompts: Record<'persona' | 'generic' | 'noExamples', ChatMessage[]> = {
       persona: personaPrompt.messages,
       generic: [{ role: 'system', content: GENERIC_SYSTEM_PROMPT }, ...history],
@@ -337,7 +357,11 @@ export async function runFidelityEval(
     for (const variant of modelVariants) {
       throwIfAborted(signal);
       const v = variant as 'persona' | 'generic' | 'noExamples';
-      const text = forms !== null && promptModel !== undefined ? forms.reply(v, await promptModel.complete(forms.prompts[v].prompt, { ...generation }, signal)) : await engines.generate(prompts[v], { ...generation }, signal);
+      const form = forms?.prompts[v];
+      const text =
+        form !== undefined && forms !== null && promptModel !== undefined
+          ? forms.reply(v, await promptModel.complete(form.prompt, { ...generation }, signal))
+          : await engines.generate(prompts[v], { ...generation }, signal);
       throwIfAborted(signal);
       out[variant] = text.trim();
       calls++;
@@ -345,7 +369,7 @@ export async function runFidelityEval(
     }
     let adapterReply: string | undefined;
     if (forms !== null && engines.adapter !== undefined) {
-      adapterReply = forms.reply('persona', await engines.adapter.complete(forms.prompts.persona.prompt, { ...generation }, signal)).trim();
+      adapterReply = forms.reply('persona', await engines.adapter.complete(forms.prompts.persona?.prompt ?? { text: '', stop: [] }, { ...generation }, signal)).trim();
       adapterReplies.push(adapterReply);
     }
     out.personaAdapted = adaptToStyle(out.persona ?? '', input.profile).join('\n');
@@ -369,8 +393,8 @@ export async function runFidelityEval(
     });
   }
 
-  // ---- score: reply embeddings, the authorship classifier, style
-  const real = samples.map((p) => p.reply);
+  // ---- score: reply embeddings, the authorship classifier, style (of the samples with generated replies)
+  const real = examples.map((e) => e.real);
   const scoreTotal = VARIANTS.length + 2;
   let scored = 0;
   progress({ phase: 'score', done: 0, total: scoreTotal });
@@ -450,9 +474,11 @@ const round4 = (x: number): number => Math.round(x * 10000) / 10000;
 const LIKELIHOOD_ORDER: readonly LikelihoodVariantId[] = ['generic', 'context', 'retrieval', 'noExamples', 'persona', 'personaAdapter'];
 
 type FormVariant = Exclude<LikelihoodVariantId, 'personaAdapter'>;
+/** Examples retrieved per sample when tuning (the 16-example variant); the others take the best 8 of them. */
+const MAX_TUNING_EXAMPLES = 16;
 
 interface SampleForms {
-  prompts: Record<FormVariant, { prompt: ModelPrompt; target: string }>;
+  prompts: Partial<Record<FormVariant, { prompt: ModelPrompt; target: string }>>;
   /** A generated continuation back to a reply (bubbles joined by '\n'). */
   reply(variant: FormVariant, raw: string): string;
   usedExampleIds: string[];
@@ -465,7 +491,7 @@ const GENERIC_SPEAKER = 'Assistant';
  * (the real reply, written as the model would have to write it). Transcript prompts take the context
  * one message per line under its author's name.
  */
-async function promptForms(base: PromptInput, sample: ReplyPair, mode: 'transcript' | 'chat', personaName: string): Promise<SampleForms> {
+async function promptForms(base: PromptInput, sample: ReplyPair, mode: 'transcript' | 'chat', personaName: string, tuning: boolean): Promise<SampleForms> {
   const noNotes = { profile: null, pinnedMemories: [], memories: [], useMemory: false };
   if (mode === 'transcript') {
     const history = sample.context.filter((l) => l.text.trim() !== '').map((l) => ({ role: 'user' as const, content: l.text, author: l.author }));
@@ -480,8 +506,25 @@ async function promptForms(base: PromptInput, sample: ReplyPair, mode: 'transcri
     const generic = [GENERIC_SYSTEM_PROMPT, ...history.map((h) => `${h.author}: ${h.content.replace(/\s*\n\s*/g, ' ')}`), `${GENERIC_SPEAKER}:`].join('\n');
     const target = transcriptContinuation(sample.reply, personaName);
     const of = (p: { prompt: string; stop: string[] }): { prompt: ModelPrompt; target: string } => ({ prompt: { text: p.prompt, stop: p.stop }, target });
+    const tuned: Partial<Record<FormVariant, { prompt: ModelPrompt; target: string }>> = {};
+    if (tuning) {
+      const [instruction, examples4, examples16, styleLast, bestLast] = await Promise.all([
+        assemblePrompt({ ...t, maxExamples: EXAMPLES_PER_PROMPT }),
+        assembleTranscriptPrompt({ ...t, maxExamples: 4 }),
+        assembleTranscriptPrompt({ ...t, maxExamples: MAX_TUNING_EXAMPLES }),
+        assembleTranscriptPrompt({ ...t, maxExamples: EXAMPLES_PER_PROMPT }, { styleNotes: 'beforeConversation' }),
+        assembleTranscriptPrompt({ ...t, maxExamples: EXAMPLES_PER_PROMPT }, { exampleOrder: 'bestLast' }),
+      ]);
+      const conversation = persona.sections.find((x) => x.title === 'Conversation')?.text ?? `${personaName}:`;
+      tuned.instruction = of({ prompt: `${instruction.messages[0]?.content ?? ''}\n\n${conversation}`, stop: persona.stop });
+      tuned.examples4 = of(examples4);
+      tuned.examples16 = of(examples16);
+      tuned.styleLast = of(styleLast);
+      tuned.bestLast = of(bestLast);
+    }
     return {
       prompts: {
+        ...tuned,
         persona: of(persona),
         noExamples: of(noExamples),
         retrieval: of(retrieval),
