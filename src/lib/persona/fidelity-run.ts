@@ -84,7 +84,9 @@ export interface EvalInput {
   tuning?: boolean;
 }
 
-export type EvalProgress = { phase: 'embed' | 'generate' | 'score' | 'likelihood'; done: number; total: number; variant?: VariantId | LikelihoodVariantId };
+export type EvalProgress =
+  | { phase: 'embed' | 'generate' | 'score'; done: number; total: number; variant?: VariantId }
+  | { phase: 'likelihood'; done: number; total: number; variant?: LikelihoodVariantId };
 
 /** Prompt variants whose held-out likelihood is measured: what the model sees before the real reply. */
 export type LikelihoodVariantId = 'generic' | 'context' | 'retrieval' | 'noExamples' | 'persona' | 'personaAdapter' | TuningVariantId;
