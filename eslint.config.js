@@ -17,6 +17,8 @@ const ENGINE_OWNERS = {
   '@mlc-ai/web-llm': ['src/lib/llm/webllm-engine.ts'],
   // bench:gguf compares the app's engine with bare wllama in its own worker.
   '@wllama/wllama': ['src/lib/llm/wllama-engine.ts', 'tests/bench/gguf-bare-worker.ts'],
+  // Native llama.cpp for `npm run eval --engine gguf` (a devDependency: never in the app).
+  'node-llama-cpp': ['src/cli/eval-gguf.ts'],
   // PNG chunk framing (character cards): one adapter for read and write.
   'png-chunks-extract': ['src/lib/persona/png-card.ts'],
   'png-chunks-encode': ['src/lib/persona/png-card.ts'],

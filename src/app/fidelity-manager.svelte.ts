@@ -5,7 +5,7 @@
 // at all); a persona without held-out pairs or without an embedding model says why instead of running.
 
 import { describeStats, makeRound, pickStats, seedFrom, type BlindRound, type PickStats } from '../lib/persona/blind-test';
-import { runFidelityEval, VARIANT_LABELS, VARIANTS, type EvalEngines, type EvalProgress, type VariantId } from '../lib/persona/fidelity-run';
+import { LIKELIHOOD_LABELS, runFidelityEval, VARIANT_LABELS, VARIANTS, type EvalEngines, type EvalProgress, type VariantId } from '../lib/persona/fidelity-run';
 
 // The panel's labels and variant order (ui/ reaches lib/ only through app/).
 export { VARIANT_LABELS, VARIANTS, type VariantId };
@@ -63,12 +63,14 @@ const PHASE_LABELS: Record<EvalProgress['phase'], string> = {
   embed: 'Embedding replies',
   generate: 'Generating replies',
   score: 'Scoring',
+  likelihood: 'Scoring the real replies',
 };
 
 /** The progress line of a run: phase (and variant), n of total, ETA from the phase's own rate. */
 export function describeEvalProgress(progress: EvalProgress, elapsedMs: number): ProgressView {
   const fraction = progress.total > 0 ? progress.done / progress.total : null;
-  const variant = progress.variant === undefined ? '' : ` · ${VARIANT_LABELS[progress.variant]}`;
+  const label = progress.variant === undefined ? undefined : progress.phase === 'likelihood' ? LIKELIHOOD_LABELS[progress.variant] : VARIANT_LABELS[progress.variant];
+  const variant = label === undefined ? '' : ` · ${label}`;
   const eta = fraction !== null && progress.done > 0 && fraction < 1 ? formatEta((elapsedMs / 1000 / progress.done) * (progress.total - progress.done)) : '';
   return {
     label: `${PHASE_LABELS[progress.phase]}${variant}`,

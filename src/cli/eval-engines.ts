@@ -31,39 +31,70 @@ export interface NodeEngines extends EvalEngines {
 
 export class ModelLoadError extends Error {}
 
-function configure(env: Transformers['env'], options: NodeEngineOptions): void {
+function configure(env: Transformers['env'], options: NodeEmbedderOptions): void {
   env.allowLocalModels = options.modelsDir !== null;
   if (options.modelsDir !== null) env.localModelPath = `${resolve(options.modelsDir)}/`;
   env.allowRemoteModels = options.remote;
   if (options.remoteHost !== undefined) env.remoteHost = options.remoteHost.endsWith('/') ? options.remoteHost : `${options.remoteHost}/`;
 }
 
-function where(options: NodeEngineOptions): string {
+function where(options: NodeEmbedderOptions): string {
   const parts: string[] = [];
   if (options.modelsDir !== null) parts.push(`the folder ${options.modelsDir}`);
   if (options.remote) parts.push(options.remoteHost ?? 'the model hub');
   return parts.join(' or ');
 }
 
+export type NodeEmbedderOptions = Pick<NodeEngineOptions, 'embedModelId' | 'embedDtype' | 'modelsDir' | 'remote' | 'remoteHost' | 'onStatus'>;
+
+export interface NodeEmbedder {
+  embed: EvalEngines['embed'];
+  dispose(): Promise<void>;
+}
+
+async function loader<T>(options: NodeEmbedderOptions, what: string, id: string, run: () => Promise<T>, quiet = false): Promise<T> {
+  if (!quiet) options.onStatus?.(`loading ${what} ${id} …`);
+  try {
+    return await run();
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new ModelLoadError(`The ${what} "${id}" could not be loaded from ${where(options)} (${detail}).`);
+  }
+}
+
+/** The embedding model alone (mean-pooled, normalized), for engines whose language model is not transformers.js. */
+export async function createNodeEmbedder(options: NodeEmbedderOptions): Promise<NodeEmbedder> {
+  const t: Transformers = await import('@huggingface/transformers');
+  configure(t.env, options);
+  const extractor = await loader(options, 'embedding model', options.embedModelId, () =>
+    t.pipeline('feature-extraction', options.embedModelId, { dtype: options.embedDtype }),
+  );
+  return {
+    async embed(texts) {
+      if (texts.length === 0) return [];
+      const output = await extractor([...texts], { pooling: 'mean', normalize: true });
+      const data = output.data as Float32Array;
+      const width = output.dims[output.dims.length - 1] ?? 0;
+      const vectors: Float32Array[] = [];
+      for (let i = 0; i < texts.length; i++) vectors.push(data.slice(i * width, (i + 1) * width));
+      output.dispose();
+      return vectors;
+    },
+    async dispose() {
+      await extractor.dispose();
+    },
+  };
+}
+
 export async function createNodeEngines(options: NodeEngineOptions): Promise<NodeEngines> {
   const t: Transformers = await import('@huggingface/transformers');
   configure(t.env, options);
-  const load = async <T>(what: string, id: string, run: () => Promise<T>, quiet = false): Promise<T> => {
-    if (!quiet) options.onStatus?.(`loading ${what} ${id} …`);
-    try {
-      return await run();
-    } catch (error) {
-      const detail = error instanceof Error ? error.message : String(error);
-      throw new ModelLoadError(`The ${what} "${id}" could not be loaded from ${where(options)} (${detail}).`);
-    }
-  };
+  const load = <T>(what: string, id: string, run: () => Promise<T>, quiet = false): Promise<T> => loader(options, what, id, run, quiet);
   const tokenizer = await load('language model', options.modelId, () => t.AutoTokenizer.from_pretrained(options.modelId));
   const model = await load('language model', options.modelId, () =>
     t.AutoModelForCausalLM.from_pretrained(options.modelId, { dtype: options.dtype }), true,
   );
-  const extractor = await load('embedding model', options.embedModelId, () =>
-    t.pipeline('feature-extraction', options.embedModelId, { dtype: options.embedDtype }),
-  );
+  const embedder = await createNodeEmbedder(options);
 
   return {
     modelId: `${options.modelId}@${options.dtype}`,
@@ -99,18 +130,9 @@ export async function createNodeEngines(options: NodeEngineOptions): Promise<Nod
     async countTokens(texts) {
       return texts.map((s) => (s === '' ? 0 : tokenizer.encode(s, { add_special_tokens: false }).length));
     },
-    async embed(texts) {
-      if (texts.length === 0) return [];
-      const output = await extractor([...texts], { pooling: 'mean', normalize: true });
-      const data = output.data as Float32Array;
-      const width = output.dims[output.dims.length - 1] ?? 0;
-      const vectors: Float32Array[] = [];
-      for (let i = 0; i < texts.length; i++) vectors.push(data.slice(i * width, (i + 1) * width));
-      output.dispose();
-      return vectors;
-    },
+    embed: (texts, signal) => embedder.embed(texts, signal),
     async dispose() {
-      await extractor.dispose();
+      await embedder.dispose();
       await model.dispose();
     },
   };

@@ -4,8 +4,10 @@
 // is built as the app builds it (stable ids, PII masked, turns of bursts within 5 minutes, profile,
 // pairs, rule memories); progress goes to stderr. Exit codes: 0 ok, 1 the export or a model cannot be used, 2 bad usage, 130 cancelled.
 
+import { existsSync } from 'node:fs';
 import { readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, delimiter, dirname, join } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ParseResult } from '../lib/ingest/index';
 import type { EvalEngines, EvalInput, EvalProgress, FidelityReport } from '../lib/persona/fidelity-run';
 import type { NodeDtype } from './eval-engines';
@@ -18,17 +20,27 @@ persona prompt and with baselines (generic assistant, retrieval only, persona wi
 style adapter) and prints the fidelity report as JSON.
   --person NAME        whose persona (required)
   --me NAME            who the persona talks to (default: the other participant of a two-person chat)
-  --engine cpu|webllm|cpu-browser
-                       cpu = transformers.js in node (default); webllm = the app's WebLLM engine on
+  --engine cpu|webllm|cpu-browser|gguf
+                       cpu = transformers.js in node (default); gguf = a GGUF file on native llama.cpp
+                       (node-llama-cpp), which also reports the held-out likelihood (mean nats per token
+                       of the real held-out replies under each prompt variant); webllm = the app's WebLLM engine on
                        WebGPU in headless Chromium; cpu-browser = the app's CPU engine (transformers.js
                        on WASM) in headless Chromium. The browser engines run the app's own llm and
                        embed workers; scoring stays in node. Very slow on a software WebGPU adapter
                        (SwiftShader, 2 cores: ~25 s load, then minutes per reply, mostly reading the
                        persona prompt): start with --samples 1 --max-tokens 2
   --model ID           language model (default HuggingFaceTB/SmolLM2-135M-Instruct; with webllm an id
-                       of the app's WebLLM catalog, default Qwen2.5-0.5B-Instruct-q4f32_1-MLC)
+                       of the app's WebLLM catalog, default Qwen2.5-0.5B-Instruct-q4f32_1-MLC; with gguf
+                       a .gguf file, default .models/gguf/gemma-3-270m-q4_k_m.gguf from npm run models:real)
+  --adapter FILE       gguf: a llama.cpp LoRA adapter (.gguf), scored and sampled as one more variant
+  --threads N          gguf: CPU threads for llama.cpp (default 1; more than the free cores slows it down)
+  --generate N         generate (and style-score) replies for the first N samples only; the held-out
+                       likelihood still uses every sample (default: all)
+  --tuning             gguf, base model: also score prompt choices (instruction framing, 4/16 examples,
+                       style notes last, examples best-last) against the persona prompt
   --embed-model ID     embedding model (default Xenova/all-MiniLM-L6-v2)
-  --models DIR         cpu: folder of local model folders (<DIR>/<ID>/...). webllm, cpu-browser: a folder
+  --models DIR         cpu: folder of local model folders (<DIR>/<ID>/...); gguf: the same, for the
+                       embedding model (default .models/transformers when present). webllm, cpu-browser: a folder
                        laid out like the app's /models/ (DIR/mlc/models/<repo>/resolve/main/,
                        DIR/mlc/libs/<version>/<lib>.wasm, DIR/transformers/<ID>/), served to the page;
                        several folders joined with ':' are overlaid, the first holding a file wins
@@ -48,7 +60,11 @@ interface Args {
   path: string;
   person: string;
   me: string | null;
-  engine: 'cpu' | 'webllm' | 'cpu-browser';
+  engine: 'cpu' | 'webllm' | 'cpu-browser' | 'gguf';
+  adapter: string | null;
+  threads: number;
+  generate: number | null;
+  tuning: boolean;
   model: string;
   embedModel: string;
   modelsDir: string | null;
@@ -64,12 +80,16 @@ interface Args {
 }
 
 const DTYPES: readonly NodeDtype[] = ['q4', 'q8', 'fp16', 'fp32'];
+/** Where npm run models:real puts the real models (the repository's .models/ folder). */
+const REAL_MODELS = resolve(dirname(fileURLToPath(import.meta.url)), '../../.models');
+const REAL_GGUF = join(REAL_MODELS, 'gguf', 'gemma-3-270m-q4_k_m.gguf');
+const REAL_EMBED_DIR = join(REAL_MODELS, 'transformers');
 
 export function parseArgs(argv: readonly string[]): Args | 'help' {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   let path: string | undefined;
-  const valued = ['--person', '--me', '--engine', '--model', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
+  const valued = ['--person', '--me', '--engine', '--model', '--adapter', '--threads', '--generate', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
@@ -79,7 +99,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
       const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       values.set(name, value);
-    } else if (arg === '--remote') flags.add(arg);
+    } else if (arg === '--remote' || arg === '--tuning') flags.add(arg);
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (path === undefined) path = arg;
     else throw new UsageError('give exactly one export file');
@@ -88,7 +108,10 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
   const person = values.get('--person');
   if (person === undefined) throw new UsageError('--person NAME is required');
   const engine = values.get('--engine') ?? 'cpu';
-  if (engine !== 'cpu' && engine !== 'webllm' && engine !== 'cpu-browser') throw new UsageError(`--engine must be cpu, webllm or cpu-browser, not "${engine}"`);
+  if (engine !== 'cpu' && engine !== 'webllm' && engine !== 'cpu-browser' && engine !== 'gguf') {
+    throw new UsageError(`--engine must be cpu, gguf, webllm or cpu-browser, not "${engine}"`);
+  }
+  if (engine !== 'gguf' && (values.has('--adapter') || values.has('--threads'))) throw new UsageError('--adapter and --threads are for --engine gguf');
   const int = (flag: string, fallback: number, min: number): number => {
     const raw = values.get(flag);
     if (raw === undefined) return fallback;
@@ -102,12 +125,15 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
     if (found === undefined) throw new UsageError(`${flag} must be one of ${DTYPES.join(', ')}`);
     return found;
   };
-  const modelsDir = values.get('--models') ?? null;
+  const modelsDir = values.get('--models') ?? (engine === 'gguf' && existsSync(REAL_EMBED_DIR) ? REAL_EMBED_DIR : null);
   const remote = flags.has('--remote') || values.has('--remote-host');
   if (engine === 'cpu' && modelsDir === null && !remote) {
     throw new UsageError('say where the models come from: --models DIR (local model folders) or --remote (download from the hub)');
   }
-  if (engine !== 'cpu' && modelsDir === null && !remote) {
+  if (engine === 'gguf' && modelsDir === null && !remote) {
+    throw new UsageError('say where the embedding model comes from: --models DIR, --remote, or run npm run models:real (then .models/transformers is used)');
+  }
+  if (engine !== 'cpu' && engine !== 'gguf' && modelsDir === null && !remote) {
     throw new UsageError(
       `--engine ${engine} needs the model files: --models DIR (laid out like the app's /models/ folder) or --remote (download from the hub). The app's "How close is it?" panel runs the same evaluation on the model it has loaded.`,
     );
@@ -118,7 +144,11 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
     person,
     me: values.get('--me') ?? null,
     engine,
-    model: values.get('--model') ?? (engine === 'webllm' ? 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' : 'HuggingFaceTB/SmolLM2-135M-Instruct'),
+    model: values.get('--model') ?? (engine === 'webllm' ? 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' : engine === 'gguf' ? REAL_GGUF : 'HuggingFaceTB/SmolLM2-135M-Instruct'),
+    adapter: values.get('--adapter') ?? null,
+    threads: int('--threads', 1, 1),
+    generate: values.has('--generate') ? int('--generate', 1, 1) : null,
+    tuning: flags.has('--tuning'),
     embedModel: values.get('--embed-model') ?? 'Xenova/all-MiniLM-L6-v2',
     modelsDir,
     remote,
@@ -241,7 +271,28 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
   const started = Date.now();
   let engines: EvalEngines & { dispose(): Promise<void>; runtime?: string };
   const onStatus = (message: string): boolean => process.stderr.write(`eval: ${message}\n`);
-  if (args.engine !== 'cpu') {
+  if (args.engine === 'gguf') {
+    const { createGgufEngines } = await import('./eval-gguf');
+    const { ModelLoadError } = await import('./eval-engines');
+    try {
+      engines = await createGgufEngines({
+        modelPath: args.model,
+        ...(args.adapter !== null ? { adapterPath: args.adapter } : {}),
+        threads: args.threads,
+        contextWindow: args.context,
+        embedModelId: args.embedModel,
+        embedDtype: args.embedDtype,
+        modelsDir: args.modelsDir,
+        remote: args.remote,
+        ...(args.remoteHost !== null ? { remoteHost: args.remoteHost } : {}),
+        onStatus,
+      });
+    } catch (error) {
+      if (!(error instanceof ModelLoadError)) throw error;
+      process.stderr.write(`eval: ${error.message}\n`);
+      return 1;
+    }
+  } else if (args.engine !== 'cpu') {
     // The model runs in headless Chromium through the app's own workers (src/cli/eval-browser.ts).
     const { createBrowserEngines } = await import('./eval-browser');
     const embedDtype = args.embedDtype === 'q4' ? 'q8' : args.embedDtype;
@@ -291,7 +342,14 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
   let report: FidelityReport;
   try {
     report = await runFidelityEval(
-      { ...persona, maxSamples: args.samples, maxReplyTokens: args.maxTokens, seed: args.seed },
+      {
+        ...persona,
+        maxSamples: args.samples,
+        maxReplyTokens: args.maxTokens,
+        seed: args.seed,
+        ...(args.generate !== null ? { maxGenerated: args.generate } : {}),
+        ...(args.tuning ? { tuning: true } : {}),
+      },
       engines,
       { onProgress: progressPrinter(), ...(signal !== undefined ? { signal } : {}) },
     );
@@ -313,7 +371,8 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
       engine: args.engine,
       ...(engines.runtime !== undefined ? { runtime: engines.runtime } : {}),
       model: args.model,
-      dtype: args.engine === 'webllm' ? null : args.dtype,
+      dtype: args.engine === 'webllm' || args.engine === 'gguf' ? null : args.dtype,
+      ...(args.engine === 'gguf' ? { threads: args.threads, adapter: args.adapter } : {}),
       embedModel: args.embedModel,
       embedDtype: args.embedDtype,
       contextWindow: engines.contextWindow,

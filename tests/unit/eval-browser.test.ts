@@ -135,7 +135,15 @@ describe('eval arguments for the browser engines', () => {
   it('says where models must come from, and refuses what the browser embedder lacks', () => {
     expect(() => parseArgs([...base, '--engine', 'webllm'])).toThrow(/--engine webllm needs the model files: --models DIR .* or --remote/);
     expect(() => parseArgs([...base, '--engine', 'cpu-browser', '--remote', '--embed-dtype', 'q4'])).toThrow(/--embed-dtype q4/);
-    expect(() => parseArgs([...base, '--engine', 'gpu', '--remote'])).toThrow(/--engine must be cpu, webllm or cpu-browser, not "gpu"/);
+    expect(() => parseArgs([...base, '--engine', 'gpu', '--remote'])).toThrow(/--engine must be cpu, gguf, webllm or cpu-browser, not "gpu"/);
+    expect(() => parseArgs([...base, '--engine', 'webllm', '--remote', '--adapter', 'a.gguf'])).toThrow(/--adapter and --threads are for --engine gguf/);
+  });
+
+  it('takes a GGUF file, an adapter and explicit threads for --engine gguf', () => {
+    const args = parseArgs([...base, '--engine', 'gguf', '--model', 'm.gguf', '--adapter', 'a.gguf', '--threads', '2', '--remote', '--generate', '3', '--tuning']);
+    if (args === 'help') throw new Error('help');
+    expect(args).toMatchObject({ engine: 'gguf', model: 'm.gguf', adapter: 'a.gguf', threads: 2, generate: 3, tuning: true });
+    expect(() => parseArgs([...base, '--engine', 'gguf', '--remote', '--threads', '0'])).toThrow(/--threads must be a whole number >= 1/);
   });
 
   it('documents the browser engines in --help, and exits 2 on a bad engine', async () => {
@@ -145,7 +153,8 @@ describe('eval arguments for the browser engines', () => {
       return true;
     });
     expect(await main(['--help'])).toBe(0);
-    expect(out).toMatch(/--engine cpu\|webllm\|cpu-browser/);
+    expect(out).toMatch(/--engine cpu\|webllm\|cpu-browser\|gguf/);
+    expect(out).toMatch(/--adapter FILE/);
     expect(out).toMatch(/headless Chromium/);
     expect(out).toMatch(/Qwen2\.5-0\.5B-Instruct-q4f32_1-MLC/);
     expect(out).toMatch(/DIR\/mlc\/models\/<repo>\/resolve\/main\//);
@@ -155,7 +164,7 @@ describe('eval arguments for the browser engines', () => {
       return true;
     });
     expect(await main(['chat.txt', '--person', 'A', '--engine', 'tpu'])).toBe(2);
-    expect(err).toContain('--engine must be cpu, webllm or cpu-browser');
+    expect(err).toContain('--engine must be cpu, gguf, webllm or cpu-browser');
   });
 });
 

@@ -121,6 +121,21 @@ describe('assembleTranscriptPrompt', () => {
     }
   });
 
+  it('lays out style notes and examples as asked, for measuring prompt choices', async () => {
+    const late = await assembleTranscriptPrompt(input(), { styleNotes: 'beforeConversation', exampleOrder: 'bestLast' });
+    const stable = late.prompt.slice(0, late.stableChars);
+    expect(stable).not.toContain('Writes short lowercase bursts.');
+    const style = late.prompt.indexOf('Writes short lowercase bursts.');
+    expect(style).toBeGreaterThan(late.prompt.indexOf('late one'));
+    expect(style).toBeLessThan(late.prompt.indexOf('Leo: hi ana'));
+    // Best (p-late, ranked first) nearest the conversation.
+    expect(late.prompt.indexOf('late one')).toBeGreaterThan(late.prompt.indexOf('early reply'));
+    const chrono = await assembleTranscriptPrompt(input({ examples: [...input().examples].reverse() }));
+    const best = await assembleTranscriptPrompt(input({ examples: [...input().examples].reverse() }), { exampleOrder: 'bestLast' });
+    expect(chrono.prompt.indexOf('early reply')).toBeLessThan(chrono.prompt.indexOf('late one'));
+    expect(best.prompt.indexOf('early reply')).toBeGreaterThan(best.prompt.indexOf('late one'));
+  });
+
   it('round-trips a burst: continuation and generated text give the bubbles splitIntoBubbles shows', () => {
     const reply = 'on my way\n10 min';
     const continuation = transcriptContinuation(reply, 'Ana');

@@ -29,6 +29,15 @@ export interface TranscriptPrompt extends Omit<AssembledPrompt, 'messages'> {
   stop: string[];
 }
 
+/**
+ * Where the parts go (for measuring prompt choices; the defaults are what the app uses): style notes in
+ * the stable preamble or just before the conversation; retrieved examples in time order or best last.
+ */
+export interface TranscriptLayout {
+  styleNotes?: 'preamble' | 'beforeConversation';
+  exampleOrder?: 'chronological' | 'bestLast';
+}
+
 /** Placed between excerpts of the chat; the model writing it means the persona's turn is over. */
 export const EXCERPT_BREAK = '…';
 /** The speaker name for user turns when the user has no name (a persona without chats). */
@@ -133,12 +142,13 @@ interface Rendered {
   sections: { title: string; text: string }[];
 }
 
-function render(input: PromptInput, c: Chosen): Rendered {
+function render(input: PromptInput, c: Chosen, layout: TranscriptLayout): Rendered {
   const name = input.personaName;
+  const styleLate = layout.styleNotes === 'beforeConversation';
   const notes: { title: string; text: string }[] = [{ title: 'Persona', text: headerLine(input) }];
   const identity = input.definition === undefined ? null : identityText(input.definition);
   if (identity !== null) notes.push({ title: 'Who you are', text: `Notes on ${name}:\n${identity}` });
-  if (input.profile !== null) notes.push({ title: 'Style', text: styleText(input.profile, name) });
+  if (input.profile !== null && !styleLate) notes.push({ title: 'Style', text: styleText(input.profile, name) });
   const rules = input.definition === undefined ? null : definitionRulesText(input.definition);
   if (rules !== null) notes.push({ title: 'Your rules', text: rules });
   if (c.pinned.length > 0) notes.push({ title: 'Memories', text: [`What ${name} knows:`, ...c.pinned.map((m) => `- ${memoryLine(m)}`)].join('\n') });
@@ -149,12 +159,16 @@ function render(input: PromptInput, c: Chosen): Rendered {
   if (facts.length > 0) variable.push({ title: 'Retrieved memories', text: [`Also relevant, what ${name} knows:`, ...facts.map((f) => `- ${f}`)].join('\n') });
   // Chronological, like the chat itself: when the next message retrieves mostly the same pairs, more of
   // the prompt's beginning stays the same.
-  const examples = [...c.examples].sort((a, b) => (a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : a.id < b.id ? -1 : 1));
+  const rank = (p: ReplyPair): number => input.examples.findIndex((e) => e.pair.id === p.id);
+  const examples = [...c.examples].sort((a, b) =>
+    layout.exampleOrder === 'bestLast' ? rank(b) - rank(a) : a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : a.id < b.id ? -1 : 1,
+  );
   if (examples.length > 0) {
     variable.push({ title: 'Examples', text: examples.map((p) => [EXCERPT_BREAK, ...pairLines(p, input)].join('\n')).join('\n') });
   }
   const summary = input.conversationSummary?.trim() ?? '';
   if (c.summary && summary !== '') variable.push({ title: 'Earlier in this chat', text: `${EXCERPT_BREAK}\nEarlier in this chat: ${summary}` });
+  if (input.profile !== null && styleLate) variable.push({ title: 'Style', text: `${EXCERPT_BREAK}\n${styleText(input.profile, name)}` });
 
   const history = input.history.slice(input.history.length - c.keptHistory);
   const lines = history.flatMap((m) =>
@@ -188,13 +202,13 @@ function stopsFor(input: PromptInput, c: Chosen): string[] {
  * transcript is usually shorter than the instruction prompt assemblePrompt fitted; when it is not, the
  * lowest-ranked example goes first, then the oldest conversation turn (never the newest message).
  */
-export async function assembleTranscriptPrompt(input: PromptInput): Promise<TranscriptPrompt> {
+export async function assembleTranscriptPrompt(input: PromptInput, layout: TranscriptLayout = {}): Promise<TranscriptPrompt> {
   const selection = await assemblePrompt(input);
   const chosen = chosenBy(selection, input);
   const budget = selection.tokens.budget;
   const ranked = input.examples.map((e) => e.pair.id);
   for (;;) {
-    const r = render(input, chosen);
+    const r = render(input, chosen, layout);
     const [stable = 0, variable = 0, conversation = 0, ...sectionTokens] = await input.countTokens([r.stable, r.variable, r.conversation, ...r.sections.map((s) => s.text)]);
     const total = stable + variable + conversation;
     if (total > budget && chosen.examples.length > 0) {
