@@ -42,7 +42,7 @@ export interface NormalizedHead {
  * Normalises at most `limit` raw characters of a line's start. Only the header is ever read from
  * the result; the body is sliced from the raw line at map[matchEnd].
  */
-export function normalizeHead(line: string, limit = 64): NormalizedHead {
+export function normalizeHead(line: string, limit = 96): NormalizedHead {
   const n = Math.min(line.length, limit);
   const codes: number[] = [];
   const map: number[] = [];
@@ -65,7 +65,7 @@ export function normalizeHead(line: string, limit = 64): NormalizedHead {
 }
 
 /** True when the line's start holds anything normalizeHead would change (non-ASCII in the head). */
-export function headNeedsNormalizing(line: string, limit = 40): boolean {
+export function headNeedsNormalizing(line: string, limit = 80): boolean {
   const n = Math.min(line.length, limit);
   for (let i = 0; i < n; i++) if (line.charCodeAt(i) >= 0x80) return true;
   return false;

@@ -1,7 +1,9 @@
-// The WhatsApp header grammar: "[date, time] ", "date, time - ", "date time: " and friends.
-// One generic matcher knows every layout; `compileLayout` builds a narrower anchored regex for the
-// layout detected in a file, which is what runs on almost every line. All regexes are anchored and
-// free of nested quantifiers, so a line costs linear time whatever it contains.
+// The WhatsApp header grammar: "[date, time] ", "date, time - ", "date time: " and friends, with the
+// date components in any order and separator, an era mark on either outer one, any known clock word
+// or day period before or after the time, and punctuation after it. One generic matcher knows every
+// layout; `compileLayout` builds a narrower anchored regex for each layout a file uses, which is what
+// runs on almost every line. All regexes are anchored and free of nested quantifiers, so a line costs
+// linear time whatever it contains.
 
 import { headNeedsNormalizing, normalizeHead } from './chars';
 import { clockWordSource, monthNumber } from './clock';
@@ -26,6 +28,8 @@ export interface HeaderMatch {
   sep: string;
   /** Era marker written with the year ('R', '令和', 'BE'...), else ''. */
   era: string;
+  /** Which written date component carries the era mark: 0 (a) or 2 (c); -1 without one. */
+  eraPos: number;
   hour: number;
   minute: number;
   second: number;
@@ -48,6 +52,7 @@ function emptyMatch(): HeaderMatch {
     lc: 0,
     sep: '',
     era: '',
+    eraPos: -1,
     hour: 0,
     minute: 0,
     second: 0,
@@ -57,23 +62,34 @@ function emptyMatch(): HeaderMatch {
 }
 
 const LETTERS = '[A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF]';
-const ERA_PRE = '(?:(?<era>R|H|S|令和|平成|昭和)\\s?)?';
-const ERA_POST = '(?:\\s?(?<era2>BE|B\\.E\\.|พ\\.ศ\\.))?';
-const DT_SEP = '(?:,\\s{0,2}|\\s{1,2})(?:(?:klo|kl\\.|um|à|às|a las|alle|om|в|o)\\s)?';
+/** Era marks written before a year ("R4", "令和4") and after one ("2565 BE", "1401 AP"). */
+const ERA_BEFORE = 'R|H|S|令和|平成|昭和';
+const ERA_AFTER = 'BE|B\\.E\\.|พ\\.ศ\\.|AP|AH|ه\\.ش\\.|هـ';
+const eraBefore = (group: string): string => `(?:(?<${group}>${ERA_BEFORE})\\s?)?`;
+const eraAfter = (group: string): string => `(?:\\s?(?<${group}>${ERA_AFTER}))?`;
+const DT_SEP = '(?:,\\s{0,2}|\\s{1,2})(?:(?:klo|kl\\.|um|à|às|a las|alle|om|at|в|o)\\s)?';
 const NB_SEP_ALL = '(?:(?<dash>\\s?[-–—](?:\\s|$))|(?<colon>:\\s)|(?<bare>\\s))';
 const NB_SEP_NO_BARE = '(?:(?<dash>\\s?[-–—](?:\\s|$))|(?<colon>:\\s))';
 const BR_CLOSE = '\\s?\\](?:\\s?[-–—](?=\\s))?\\s?';
 
-const NUM_DATE = `${ERA_PRE}(?<a>\\d{1,4})(?<sep>[./-])\\s?(?<b>\\d{1,2})\\k<sep>\\s?(?<c>\\d{1,4})\\.?${ERA_POST}`;
+// Either outer component may be the year and carry an era mark ("R4/3/18", "3/18/R4", "18/3/2565 BE");
+// the separator is any of "/ . -" or a space, the same twice ("2022. 3. 18." adds spaces after it).
+const NUM_DATE =
+  `${eraBefore('ea')}(?<a>\\d{1,4})${eraAfter('pa')}(?<sep>[./-]|\\s)\\s?(?<b>\\d{1,2})\\k<sep>\\s?` +
+  `${eraBefore('ec')}(?<c>\\d{1,4})${eraAfter('pc')}\\.?`;
 const CJK_DATE =
   '(?:(?<era>令和|平成|昭和)\\s?)?(?<a>\\d{1,4})\\s?[年년]\\s?(?<b>\\d{1,2})\\s?[月월]\\s?(?<c>\\d{1,2})\\s?[日일](?:\\s?[(（][^)）]{1,4}[)）])?';
 const DM_DATE = `(?<a>\\d{1,2})\\.?\\s(?<b>${LETTERS}{3,12}\\.?)(?:,?\\s(?<c>\\d{4}))?`;
 const MD_DATE = `(?<b>${LETTERS}{3,12}\\.?)\\s(?<a>\\d{1,2})(?:,?\\s(?<c>\\d{4}))?`;
 
+/** A clock word ends where no letter of its script follows ("de." must not eat "de.Anna"). */
+const WORD_END = '(?![A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF])';
+
+/** The time, a clock word before or after it, and the punctuation some locales end it with ("13:34."). */
 function time(before: string, after: string): string {
   return (
     `(?:(?<pre>${before})\\s?)?(?<h>\\d{1,2})[:.](?<m>\\d{2})(?:[:.](?<s>\\d{2}))?` +
-    `(?:\\s?(?<post>${after})(?![A-Za-z\\u00C0-\\u024F]))?`
+    `(?:\\s?(?<post>${after})${WORD_END})?[.,]?`
   );
 }
 
@@ -142,12 +158,15 @@ function genericPatterns(tier: 'common' | 'full'): Patterns {
     common ??= buildPatterns('(?!)', clockWordSource(['AM', 'PM', 'a.m.', 'p.m.', 'a. m.', 'p. m.']), false);
     return common;
   }
-  full ??= buildPatterns(clockWordSource(undefined, 'before'), clockWordSource(undefined, 'after'), true);
+  if (full === null) {
+    const every = clockWordSource();
+    full = buildPatterns(every, every, true);
+  }
   return full;
 }
 
-/** A word right after the time, or CJK/Hangul right before it: the line may use another clock word. */
-const OTHER_CLOCK = /\d[:.]\d\d(?:[:.]\d\d)?\s?[^\s\d\-–—\],:]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]\s?\d{1,2}[:.]\d\d/;
+/** A word right after the time or right before it: the line may use another clock word. */
+const OTHER_CLOCK = /\d[:.]\d\d(?:[:.]\d\d)?\s?[^\s\d\-–—\],:]|[^\s\d\-–—[,:/]\s?\d{1,2}[:.]\d\d/;
 
 /** Fills `out` from a generic pattern's match; false when the values are impossible. */
 function fromGeneric(p: Pattern, m: RegExpExecArray, bodyStart: number, out: HeaderMatch): boolean {
@@ -171,7 +190,10 @@ function fromGeneric(p: Pattern, m: RegExpExecArray, bodyStart: number, out: Hea
   out.lb = b.length;
   out.lc = c.length;
   out.sep = g.sep ?? '';
-  out.era = g.era ?? g.era2 ?? '';
+  const eraA = g.ea ?? g.pa;
+  const eraC = g.ec ?? g.pc;
+  out.era = g.era ?? eraA ?? eraC ?? '';
+  out.eraPos = g.era !== undefined || eraA !== undefined ? 0 : eraC !== undefined ? 2 : -1;
   out.hour = hour;
   out.minute = minute;
   out.second = second;
@@ -288,19 +310,23 @@ export function compileLayout(layout: Layout): LayoutMatcher {
 }
 
 function buildMatcher(layout: Layout): LayoutMatcher {
-  const sep = layout.sep === '.' ? '\\.' : layout.sep === '-' ? '-' : '\\/';
+  const sep = layout.sep === '.' ? '\\.' : layout.sep === '-' ? '-' : layout.sep === '/' ? '\\/' : '\\s';
   const clock = layout.clocks.length > 0 ? clockWordSource(layout.clocks) : null;
-  // Groups: 1 era, 2 a, 3 b, 4 c, 5 era2, 6 clock-before, 7 h, 8 m, 9 s, 10 clock-after.
+  // Groups: 1 era before a, 2 a, 3 era after a, 4 b, 5 era before c, 6 c, 7 era after c,
+  // 8 clock-before, 9 h, 10 m, 11 s, 12 clock-after.
   // Only what the sample used: every optional alternative costs time on every line.
+  const eraB = `(?:(${ERA_BEFORE})\\s?)?`;
+  const eraA = `(?:\\s?(${ERA_AFTER}))?`;
   const date = layout.eras
-    ? `(?:(R|H|S|令和|平成|昭和)\\s?)?(\\d{1,4})${sep}\\s?(\\d{1,2})${sep}\\s?(\\d{1,4})\\.?(?:\\s?(BE|B\\.E\\.|พ\\.ศ\\.))?`
-    : `()(\\d{1,4})${sep}\\s?(\\d{1,2})${sep}\\s?(\\d{1,4})\\.?()`;
+    ? `${eraB}(\\d{1,4})${eraA}${sep}\\s?(\\d{1,2})${sep}\\s?${eraB}(\\d{1,4})${eraA}\\.?`
+    : `()(\\d{1,4})()${sep}\\s?(\\d{1,2})${sep}\\s?()(\\d{1,4})\\.?()`;
   const dtSep = layout.timeWords ? DT_SEP : '(?:,\\s{0,2}|\\s{1,2})';
   const t =
     clock === null
-      ? '()(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?()'
-      : `(?:(${clock})\\s?)?(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:\\s?(${clock})(?![A-Za-z\\u00C0-\\u024F]))?`;
-  const end = { bracket: BR_CLOSE, dash: '\\s?[-–—](?:\\s|$)', colon: ':\\s', bare: '\\s' }[layout.family];
+      ? '()(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?()[.,]?'
+      : `(?:(${clock})\\s?)?(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:\\s?(${clock})${WORD_END})?[.,]?`;
+  // A bare layout must not read another layout's " - Name" as its own name.
+  const end = { bracket: BR_CLOSE, dash: '\\s?[-–—](?:\\s|$)', colon: ':\\s', bare: '\\s(?![-–—](?:\\s|$))' }[layout.family];
   const re = new RegExp(`^${layout.family === 'bracket' ? '\\[\\s?' : ''}${date}${dtSep}${t}${end}`);
   const scratch = emptyMatch();
   let lastClockRaw = '';
@@ -312,13 +338,13 @@ function buildMatcher(layout: Layout): LayoutMatcher {
   scratch.sep = layout.sep;
   const fill = (m: RegExpExecArray, bodyStart: number): HeaderMatch | null => {
     // Unary plus: a builtin conversion, fast even before the engine optimises this closure.
-    const hour = +(m[7] ?? 0);
-    const minute = +(m[8] ?? 0);
-    const second = m[9] === undefined ? 0 : +m[9];
+    const hour = +(m[9] ?? 0);
+    const minute = +(m[10] ?? 0);
+    const second = m[11] === undefined ? 0 : +m[11];
     if (hour > 23 || minute > 59 || second > 59) return null;
     const a = m[2] ?? '';
-    const b = m[3] ?? '';
-    const c = m[4] ?? '';
+    const b = m[4] ?? '';
+    const c = m[6] ?? '';
     // Consecutive lines mostly share their date: convert only when its text changes.
     if (a !== lastA || b !== lastB || c !== lastC) {
       lastA = a;
@@ -331,11 +357,14 @@ function buildMatcher(layout: Layout): LayoutMatcher {
       scratch.lb = b.length;
       scratch.lc = c.length;
     }
-    scratch.era = m[1] || m[5] || '';
+    const eraA = m[1] || m[3] || '';
+    const eraC = m[5] || m[7] || '';
+    scratch.era = eraA || eraC;
+    scratch.eraPos = eraA !== '' ? 0 : eraC !== '' ? 2 : -1;
     scratch.hour = hour;
     scratch.minute = minute;
     scratch.second = second;
-    const clockRaw = m[6] || m[10] || '';
+    const clockRaw = m[8] || m[12] || '';
     if (clockRaw !== lastClockRaw) {
       lastClockRaw = clockRaw;
       lastClock = internClock(clockRaw);

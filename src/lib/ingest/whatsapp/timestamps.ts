@@ -83,8 +83,8 @@ function firstExplicitYear(t: HeaderTable): number {
 /** What rowTimestamp carries from row to row. */
 interface TsState {
   orderBySig: ReadonlyMap<number, DateOrder>;
-  /** Per clock id: 0 = 24h clock, 1 = AM, 2 = PM. */
-  clockKind: number[];
+  /** Per clock id: the 24-hour hour for each hour as written (null: 24-hour clock). */
+  clockHours: (Uint8Array | null)[];
   year: number;
   /** Month of the previous month-name date (year inference). */
   month: number;
@@ -100,7 +100,7 @@ function fillTimestamps(t: HeaderTable, orderBySig: ReadonlyMap<number, DateOrde
   const ts = new Array<string>(t.n);
   const state: TsState = {
     orderBySig,
-    clockKind: t.clocks.map((c) => (c === '' ? 0 : hour24(1, c) === 13 ? 2 : 1)),
+    clockHours: t.clocks.map((c) => (c === '' ? null : Uint8Array.from({ length: 24 }, (_, h) => hour24(h, c)))),
     year: startYear,
     month: 0,
     prevA: -1,
@@ -148,9 +148,8 @@ function rowTimestamp(t: HeaderTable, i: number, st: TsState): string {
   const date = st.prevDate;
   const time = t.time[i] ?? 0;
   let hour = time >> 12;
-  const ck = st.clockKind[t.clock[i] ?? 0] ?? 0;
-  if (ck === 2 && hour < 12) hour += 12;
-  else if (ck === 1 && hour === 12) hour = 0;
+  const hours = st.clockHours[t.clock[i] ?? 0];
+  if (hours != null && hour < 24) hour = hours[hour] ?? hour;
   if (date === null || hour > 23) return '';
   return `${date}T${TWO[hour] ?? '00'}:${TWO[(time >> 6) & 63] ?? '00'}:${TWO[time & 63] ?? '00'}`;
 }
