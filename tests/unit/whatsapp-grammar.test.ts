@@ -156,6 +156,19 @@ describe('clocks', () => {
     expect(hour24(9, '朝')).toBe(9);
   });
 
+  it('learns clock words no table knows from the order of the messages', () => {
+    // Icelandic f.h./e.h. and Amharic ጥዋት/ከሰዓት are in neither the language tables nor CLDR_LANGS.
+    const r = parse(['18/03/2022, 12:05 f.h. - A: x', '18/03/2022, 9:15 f.h. - B: y', '18/03/2022, 12:30 e.h. - A: z', '18/03/2022, 9:45 e.h. - B: w']);
+    expect(r.items.map((i) => i.ts)).toEqual(['2022-03-18T00:05:00', '2022-03-18T09:15:00', '2022-03-18T12:30:00', '2022-03-18T21:45:00']);
+    const am = parse(['[18/03/2022, ጥዋት 10:05:00] A: x', '[18/03/2022, ከሰዓት 2:15:00] B: y']);
+    expect(am.items.map((i) => [i.ts, i.author])).toEqual([
+      ['2022-03-18T10:05:00', 'A'],
+      ['2022-03-18T14:15:00', 'B'],
+    ]);
+    // Never after a bare time: "9:15 Meeting: agenda" is not a header with a clock word.
+    expect(matchHeader('18/03/2022 9:15 Meeting: agenda')?.clock ?? '').toBe('');
+  });
+
   it('reads day periods of many languages, before or after the time', () => {
     for (const [line, ts] of [
       ['18/03/2022, 7:05 de la tarde - A: x', '2022-03-18T19:05:00'],

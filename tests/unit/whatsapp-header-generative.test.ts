@@ -1,6 +1,6 @@
 // Generative test of the WhatsApp header grammar: one synthetic chat rendered through hundreds of
 // random header layouts (field order, separators, brackets, year widths, era marks, clock words and
-// day periods of many languages on either side of the time, seconds, trailing punctuation, native
+// day periods of many languages on either side of the time, words of languages the parser does not know, seconds, trailing punctuation, native
 // digits, invisible characters, CRLF) must come back with every message's exact time, author and
 // text; so must random one-message files and files whose layout changes midway.
 // The clock words are printed by Intl (CLDR), as phones print them, not by the parser's own tables.
@@ -42,7 +42,9 @@ type Family = 'bracket' | 'bracket-dash' | 'dash' | 'en-dash' | 'colon';
 type Clock =
   | { kind: '24h' }
   | { kind: 'pair'; am: string; pm: string }
-  | { kind: 'cldr'; lang: string; width: 'narrow' | 'short' | 'long' | undefined };
+  | { kind: 'cldr'; lang: string; width: 'narrow' | 'short' | 'long' | undefined }
+  /** AM/PM words of a language the parser has no words for: it must learn them from the chat. */
+  | { kind: 'unknown'; lang: string };
 
 interface Grammar {
   order: Order;
@@ -99,12 +101,16 @@ const PAIRS: readonly (readonly [string, string])[] = [
 /** Languages whose CLDR day periods ("in the morning", "de la tarde", "夜") the test prints. */
 const CLDR_LANGS = ['en', 'es', 'fr', 'it', 'pt', 'de', 'nl', 'ru', 'pl', 'id', 'tr', 'ja', 'zh', 'ko', 'ar', 'hi', 'hu', 'el', 'vi', 'th', 'he', 'fa'];
 
+/** Languages whose AM/PM words are in neither the parser's tables nor its CLDR list. */
+const UNKNOWN_LANGS = ['is', 'am', 'mn', 'sq', 'si', 'my', 'lo', 'as', 'yo', 'ig', 'ky', 'tk', 'mk', 'ga'];
+
 const clockArb: fc.Arbitrary<Clock> = fc.oneof(
   fc.constant<Clock>({ kind: '24h' }),
   fc.constantFrom(...PAIRS).map(([am, pm]): Clock => ({ kind: 'pair', am, pm })),
   fc
     .record({ lang: fc.constantFrom(...CLDR_LANGS), width: fc.constantFrom('narrow' as const, 'short' as const, 'long' as const, undefined) })
     .map((c): Clock => ({ kind: 'cldr', ...c })),
+  fc.constantFrom(...UNKNOWN_LANGS).map((lang): Clock => ({ kind: 'unknown', lang })),
 );
 
 const grammarArb: fc.Arbitrary<Grammar> = fc
@@ -141,6 +147,8 @@ function consistent(g: Grammar): Grammar {
       year: yearFirst && (g.year === 'short' || g.year === 'buddhist-short') ? 'full' : g.year,
       // A trailing dot only closes dotted dates ("2022. 3. 13.").
       dateEndDot: g.dateEndDot && (g.sep === '.' || g.sep === '. '),
+      // A word the parser does not know is only read where a bracket or " - " closes it.
+      family: g.clock.kind === 'unknown' && g.family === 'colon' ? 'dash' : g.family,
       // Time first is a desktop copy in brackets, "[10:34, 12/15/2020]" ("0.05.07, 13.03.22" is two dates).
       timeFirst: g.timeFirst && g.timeSep === ':' && (g.family === 'bracket' || g.family === 'bracket-dash'),
       // No word between date and a clock word written before the time ("at 午後2:56").
@@ -211,8 +219,8 @@ function header(g: Grammar, ts: string): string {
   if (g.clock.kind === 'pair') {
     word = hh < 12 ? g.clock.am : g.clock.pm;
     hour = hh % 12 === 0 ? 12 : hh % 12;
-  } else if (g.clock.kind === 'cldr') {
-    const c = cldrTime(g.clock.lang, g.clock.width, hh, mi);
+  } else if (g.clock.kind === 'cldr' || g.clock.kind === 'unknown') {
+    const c = cldrTime(g.clock.lang, g.clock.kind === 'cldr' ? g.clock.width : undefined, hh, mi);
     hour = c.h;
     word = c.word;
   }
@@ -264,6 +272,14 @@ function expected(parts: readonly { g: Grammar; messages: readonly Message[] }[]
   return parts.flatMap(({ g, messages }) => messages.map((m) => ({ ts: expectedTs(g, m.ts), author: m.author, text: m.text })));
 }
 
+/**
+ * Unknown clock words are learned from the order of the messages; one message, or a short run of
+ * them after a layout change, cannot say which half of the day a word means.
+ */
+function knownClock(g: Grammar): Grammar {
+  return g.clock.kind === 'unknown' ? { ...g, clock: { kind: '24h' } } : g;
+}
+
 /** Counted across runs so the report can say how much was checked. */
 const stats = { grammars: 0, messages: 0, oneMessageFiles: 0, switchedFiles: 0 };
 
@@ -289,7 +305,8 @@ describe('WhatsApp header grammar, generated', () => {
         fc.constantFrom(...CHAT),
         fc.constantFrom('', 'WhatsApp Chat with Anna\n'),
         fc.constantFrom('', '\nmore\nand more\n\n\nlines', '\n'.repeat(3) + 'x\n'.repeat(60)),
-        (g, m, preamble, tail) => {
+        (generated, m, preamble, tail) => {
+          const g = knownClock(generated);
           const message = { ...m, text: `${m.text}${tail}`.trimEnd() };
           const parts = [{ g, messages: [message] }];
           const text = preamble + render(parts);
@@ -308,13 +325,14 @@ describe('WhatsApp header grammar, generated', () => {
     const later = CHAT.filter((m) => !m.ts.includes('-02-29')).map((m) => ({ ...m, ts: `${Number(m.ts.slice(0, 4)) + 2}${m.ts.slice(4)}` }));
     const long = [...CHAT, ...later].sort((a, b) => a.ts.localeCompare(b.ts));
     fc.assert(
-      fc.property(grammarArb, grammarArb, fc.integer({ min: 2, max: long.length - 2 }), (g1, g2raw, cut) => {
+      fc.property(grammarArb, grammarArb, fc.integer({ min: 2, max: long.length - 2 }), (g1raw, g2raw, cut) => {
         // Two layouts with the same shape must share their date order: a shape is read with one order.
         const sameShape =
-          g1.family.startsWith('bracket') === g2raw.family.startsWith('bracket') &&
-          g1.sep.trim() === g2raw.sep.trim() &&
-          g1.timeFirst === g2raw.timeFirst;
-        const g2 = consistent({ ...g2raw, crlf: g1.crlf, bom: false, order: sameShape ? g1.order : g2raw.order });
+          g1raw.family.startsWith('bracket') === g2raw.family.startsWith('bracket') &&
+          g1raw.sep.trim() === g2raw.sep.trim() &&
+          g1raw.timeFirst === g2raw.timeFirst;
+        const g1 = knownClock(g1raw);
+        const g2 = knownClock(consistent({ ...g2raw, crlf: g1.crlf, bom: false, order: sameShape ? g1raw.order : g2raw.order }));
         const parts = [
           { g: g1, messages: long.slice(0, cut) },
           { g: g2, messages: long.slice(cut) },

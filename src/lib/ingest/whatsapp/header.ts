@@ -165,6 +165,27 @@ function genericPatterns(tier: 'common' | 'full'): Patterns {
   return full;
 }
 
+/**
+ * A clock word no table knows (a language outside the tables and CLDR_LANGS): one to three words of
+ * letters. Only where a bracket or " - " closes it, so it can never swallow a name; the file's own
+ * chronology later tells which half of the day it means (unknown-clocks.ts).
+ */
+const UNKNOWN_WORD = "\\p{L}[\\p{L}\\p{M}.'’]{0,15}(?:\\s\\p{L}[\\p{L}\\p{M}.'’]{0,15}){0,2}";
+
+let unknown: { bracket: Pattern[]; plain: Pattern[] } | null = null;
+
+function unknownClockPatterns(): { bracket: Pattern[]; plain: Pattern[] } {
+  if (unknown === null) {
+    const t = time(UNKNOWN_WORD, UNKNOWN_WORD);
+    const p = (source: string, bracket: boolean): Pattern => ({ re: new RegExp(source, 'u'), kind: 'num', timeFirst: false, bracket });
+    unknown = {
+      bracket: [p(`^\\[\\s?${NUM_DATE}${DT_SEP}${t}${BR_CLOSE}`, true), { ...p(`^\\[\\s?${t},?\\s${NUM_DATE}${BR_CLOSE}`, true), timeFirst: true }],
+      plain: [p(`^${NUM_DATE}${DT_SEP}${t}(?<dash>\\s?[-–—](?:\\s|$))`, false)],
+    };
+  }
+  return unknown;
+}
+
 /** A word right after the time or right before it: the line may use another clock word. */
 const OTHER_CLOCK = /\d[:.]\d\d(?:[:.]\d\d)?\s?[^\s\d\-–—\],:]|[^\s\d\-–—[,:/]\s?\d{1,2}[:.]\d\d/;
 
@@ -262,7 +283,12 @@ export function matchHeader(line: string): HeaderMatch | null {
   }
   if (firstHit(patternsOf(genericPatterns('common'), which, monthStart), s, map, out)) return out;
   if (!OTHER_CLOCK.test(s)) return null;
-  return firstHit(patternsOf(genericPatterns('full'), which, monthStart), s, map, out) ? out : null;
+  const known = firstHit(patternsOf(genericPatterns('full'), which, monthStart), s, map, out);
+  // A bare header is the weakest reading: "9:15 yb - Name: text" has a clock word, not a name "yb - Name".
+  if ((known && out.family !== 'bare') || which === 'month') return known ? out : null;
+  const other = emptyMatch();
+  if (firstHit(which === 'bracket' ? unknownClockPatterns().bracket : unknownClockPatterns().plain, s, map, other)) return other;
+  return known ? out : null;
 }
 
 function patternsOf(pats: Patterns, which: Start, monthStart: boolean): readonly Pattern[] {

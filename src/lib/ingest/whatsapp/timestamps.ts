@@ -5,6 +5,7 @@
 import type { DateOrder } from '../types';
 import { detectNumericOrder, hour24, numericDate, toGregorian, type Ymd } from './dates';
 import type { HeaderTable } from './table';
+import { learnUnknownClocks } from './unknown-clocks';
 
 const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
@@ -32,7 +33,9 @@ export function resolveTimestamps(t: HeaderTable, englishUi: boolean): Timestamp
     if (info.kind === 'num') orderBySig.set(sig, detectNumericOrder(t, rows, { bracket: info.family === 'bracket', englishUi }));
     else orderBySig.set(sig, info.kind === 'cjk' ? 'YMD' : info.kind === 'dm' ? 'DMY' : 'MDY');
   }
-  return { orderBySig, demoted: fillTimestamps(t, orderBySig, firstExplicitYear(t)) };
+  const demoted = fillTimestamps(t, orderBySig, firstExplicitYear(t));
+  learnUnknownClocks(t);
+  return { orderBySig, demoted };
 }
 
 /** Rows per signature, an even sample of at most about 4000 each (enough to decide a date order). */
