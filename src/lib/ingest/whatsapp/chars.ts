@@ -65,7 +65,7 @@ export function normalizeHead(line: string, limit = 96): NormalizedHead {
 }
 
 /** True when the line's start holds anything normalizeHead would change (non-ASCII in the head). */
-export function headNeedsNormalizing(line: string, limit = 80): boolean {
+export function headNeedsNormalizing(line: string, limit = 40): boolean {
   const n = Math.min(line.length, limit);
   for (let i = 0; i < n; i++) if (line.charCodeAt(i) >= 0x80) return true;
   return false;

@@ -275,7 +275,8 @@ export function matchHeader(line: string): HeaderMatch | null {
   const out = emptyMatch();
   let s = line;
   let map: number[] | null = null;
-  if (headNeedsNormalizing(line)) {
+  // Long headers ("[R4/03/18, 9:15:00 in the afternoon] ") can carry a mark past the 40th character.
+  if (headNeedsNormalizing(line, 80)) {
     const n = normalizeHead(line);
     if (n.head.length < 8) return null;
     s = n.head;
@@ -338,19 +339,26 @@ export function compileLayout(layout: Layout): LayoutMatcher {
 function buildMatcher(layout: Layout): LayoutMatcher {
   const sep = layout.sep === '.' ? '\\.' : layout.sep === '-' ? '-' : layout.sep === '/' ? '\\/' : '\\s';
   const clock = layout.clocks.length > 0 ? clockWordSource(layout.clocks) : null;
-  // Groups: 1 era before a, 2 a, 3 era after a, 4 b, 5 era before c, 6 c, 7 era after c,
-  // 8 clock-before, 9 h, 10 m, 11 s, 12 clock-after.
-  // Only what the sample used: every optional alternative costs time on every line.
+  // Only what the sample used: every optional alternative or group costs time on every line.
+  // Groups with eras: 1 era before a, 2 a, 3 era after a, 4 b, 5 era before c, 6 c, 7 era after c;
+  // without: 1 a, 2 b, 3 c. Then (clock-before,) h, m, s(, clock-after).
   const eraB = `(?:(${ERA_BEFORE})\\s?)?`;
   const eraA = `(?:\\s?(${ERA_AFTER}))?`;
   const date = layout.eras
     ? `${eraB}(\\d{1,4})${eraA}${sep}\\s?(\\d{1,2})${sep}\\s?${eraB}(\\d{1,4})${eraA}\\.?`
-    : `()(\\d{1,4})()${sep}\\s?(\\d{1,2})${sep}\\s?()(\\d{1,4})\\.?()`;
+    : `(\\d{1,4})${sep}\\s?(\\d{1,2})${sep}\\s?(\\d{1,4})\\.?`;
   const dtSep = layout.timeWords ? DT_SEP : '(?:,\\s{0,2}|\\s{1,2})';
   const t =
     clock === null
-      ? '()(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?()[.,]?'
+      ? '(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?[.,]?'
       : `(?:(${clock})\\s?)?(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:\\s?(${clock})${WORD_END})?[.,]?`;
+  const eras = layout.eras;
+  const ia = eras ? 2 : 1;
+  const ib = layout.eras ? 4 : 2;
+  const ic = layout.eras ? 6 : 3;
+  const it = (layout.eras ? 8 : 4) + (clock === null ? 0 : 1);
+  const clockBefore = clock === null ? 0 : it - 1;
+  const clockAfter = clock === null ? 0 : it + 3;
   // A bare layout must not read another layout's " - Name" as its own name.
   const end = { bracket: BR_CLOSE, dash: '\\s?[-–—](?:\\s|$)', colon: ':\\s', bare: '\\s(?![-–—](?:\\s|$))' }[layout.family];
   const re = new RegExp(`^${layout.family === 'bracket' ? '\\[\\s?' : ''}${date}${dtSep}${t}${end}`);
@@ -364,13 +372,14 @@ function buildMatcher(layout: Layout): LayoutMatcher {
   scratch.sep = layout.sep;
   const fill = (m: RegExpExecArray, bodyStart: number): HeaderMatch | null => {
     // Unary plus: a builtin conversion, fast even before the engine optimises this closure.
-    const hour = +(m[9] ?? 0);
-    const minute = +(m[10] ?? 0);
-    const second = m[11] === undefined ? 0 : +m[11];
+    const hour = +(m[it] ?? 0);
+    const minute = +(m[it + 1] ?? 0);
+    const secondText = m[it + 2];
+    const second = secondText === undefined ? 0 : +secondText;
     if (hour > 23 || minute > 59 || second > 59) return null;
-    const a = m[2] ?? '';
-    const b = m[4] ?? '';
-    const c = m[6] ?? '';
+    const a = m[ia] ?? '';
+    const b = m[ib] ?? '';
+    const c = m[ic] ?? '';
     // Consecutive lines mostly share their date: convert only when its text changes.
     if (a !== lastA || b !== lastB || c !== lastC) {
       lastA = a;
@@ -383,14 +392,16 @@ function buildMatcher(layout: Layout): LayoutMatcher {
       scratch.lb = b.length;
       scratch.lc = c.length;
     }
-    const eraA = m[1] || m[3] || '';
-    const eraC = m[5] || m[7] || '';
-    scratch.era = eraA || eraC;
-    scratch.eraPos = eraA !== '' ? 0 : eraC !== '' ? 2 : -1;
+    if (eras) {
+      const eraA = m[1] || m[3] || '';
+      const eraC = m[5] || m[7] || '';
+      scratch.era = eraA || eraC;
+      scratch.eraPos = eraA !== '' ? 0 : eraC !== '' ? 2 : -1;
+    }
     scratch.hour = hour;
     scratch.minute = minute;
     scratch.second = second;
-    const clockRaw = m[8] || m[12] || '';
+    const clockRaw = clockBefore === 0 ? '' : m[clockBefore] || m[clockAfter] || '';
     if (clockRaw !== lastClockRaw) {
       lastClockRaw = clockRaw;
       lastClock = internClock(clockRaw);

@@ -179,22 +179,25 @@ const MAX_MATCHERS = 4;
  * for every line after the change.
  */
 class Matchers {
-  readonly list: LayoutMatcher[];
+  private readonly primary: LayoutMatcher;
+  private readonly others: LayoutMatcher[] = [];
   private readonly keys: Set<string>;
 
   constructor(layout: Layout) {
-    this.list = [compileLayout(layout)];
+    this.primary = compileLayout(layout);
     this.keys = new Set([JSON.stringify(layout)]);
   }
 
   match(line: string): HeaderMatch | null {
-    const list = this.list;
-    for (let k = 0; k < list.length; k++) {
-      const h = (list[k] as LayoutMatcher)(line);
+    const first = this.primary(line);
+    if (first !== null) return first;
+    const others = this.others;
+    for (let k = 0; k < others.length; k++) {
+      const h = (others[k] as LayoutMatcher)(line);
       if (h !== null) return h;
     }
     const h = matchHeader(line);
-    if (h !== null && list.length < MAX_MATCHERS) this.learn(h, line);
+    if (h !== null && others.length < MAX_MATCHERS - 1) this.learn(h, line);
     return h;
   }
 
@@ -208,7 +211,7 @@ class Matchers {
     if (this.keys.has(key)) return;
     this.keys.add(key);
     const matcher = compileLayout(layout);
-    if (matcher !== matchHeader) this.list.push(matcher);
+    if (matcher !== matchHeader) this.others.push(matcher);
   }
 }
 
