@@ -145,7 +145,7 @@ export interface ScanResult {
  */
 export function scanHeaders(lines: readonly string[], layout: Layout, progress: ScanProgress): ScanResult {
   const table = new HeaderTable(lines, Math.min(lines.length, 1 << 16));
-  const sigCount = scanLoop(lines, new Matchers(layout), table, progress);
+  const sigCount = scanLoop(lines, compileLayout(layout), new OtherLayouts(layout), table, progress);
   let primarySig = 0;
   let primaryN = 0;
   sigCount.forEach((n, sig) => {
@@ -174,23 +174,19 @@ export function scanHeaders(lines: readonly string[], layout: Layout, progress: 
 const MAX_MATCHERS = 4;
 
 /**
- * The compiled matchers of every layout the file has shown so far, the detected one first: a file
- * whose layout changes midway gets a fast matcher for each of its layouts, not the generic grammar
- * for every line after the change.
+ * Lines the detected layout's matcher does not take: the compiled matchers of the other layouts the
+ * file has shown so far, then the generic grammar. A file whose layout changes midway gets a fast
+ * matcher for each of its layouts, not the generic grammar for every line after the change.
  */
-class Matchers {
-  private readonly primary: LayoutMatcher;
+class OtherLayouts {
   private readonly others: LayoutMatcher[] = [];
   private readonly keys: Set<string>;
 
-  constructor(layout: Layout) {
-    this.primary = compileLayout(layout);
-    this.keys = new Set([JSON.stringify(layout)]);
+  constructor(detected: Layout) {
+    this.keys = new Set([JSON.stringify(detected)]);
   }
 
   match(line: string): HeaderMatch | null {
-    const first = this.primary(line);
-    if (first !== null) return first;
     const others = this.others;
     for (let k = 0; k < others.length; k++) {
       const h = (others[k] as LayoutMatcher)(line);
@@ -228,20 +224,20 @@ interface ScanState {
 }
 
 /** The scan loop: scanLine does one line's work; progress and cancellation every 2000 lines. */
-function scanLoop(lines: readonly string[], fast: Matchers, table: HeaderTable, progress: ScanProgress): number[] {
+function scanLoop(lines: readonly string[], fast: LayoutMatcher, other: OtherLayouts, table: HeaderTable, progress: ScanProgress): number[] {
   const state: ScanState = { family: '', kind: '', sep: '', era: '', wide: -1, timeFirst: false, sig: -1, counts: [] };
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (i % 2000 === 0 && i > 0) reportScan(progress, offset, table.n);
     offset += line.length + 1;
-    scanLine(line, i, fast, table, state);
+    scanLine(line, i, fast, other, table, state);
   }
   return state.counts;
 }
 
-function scanLine(line: string, i: number, fast: Matchers, table: HeaderTable, state: ScanState): void {
-  const h = fast.match(line);
+function scanLine(line: string, i: number, fast: LayoutMatcher, other: OtherLayouts, table: HeaderTable, state: ScanState): void {
+  const h = fast(line) ?? other.match(line);
   if (h === null || !plausible(h, line)) return;
   // Consecutive headers nearly always share a layout: reuse the id while nothing in its key changed
   // (compared field by field: building the key string per line costs more than the comparison).

@@ -83,11 +83,26 @@ function firstExplicitYear(t: HeaderTable): number {
   return new Date().getFullYear() - undatedBefore;
 }
 
+/** 0 = 24-hour clock, 1 = AM, 2 = PM, 3 = a day period, whose hours need its own table. */
+function clockKindOf(clock: string): number {
+  if (clock === '') return 0;
+  let am = true;
+  let pm = true;
+  for (let h = 0; h < 24; h++) {
+    const v = hour24(h, clock);
+    if (v !== (h === 12 ? 0 : h)) am = false;
+    if (v !== (h < 12 ? h + 12 : h)) pm = false;
+  }
+  return am ? 1 : pm ? 2 : 3;
+}
+
 /** What rowTimestamp carries from row to row. */
 interface TsState {
   orderBySig: ReadonlyMap<number, DateOrder>;
-  /** Per clock id: the 24-hour hour for each hour as written (null: 24-hour clock). */
-  clockHours: (Uint8Array | null)[];
+  /** Per clock id: 0 = 24h clock, 1 = AM, 2 = PM, 3 = a day period (see clockHours). */
+  clockKind: number[];
+  /** Per clock id: the 24-hour hour for each hour as written. */
+  clockHours: Uint8Array[];
   year: number;
   /** Month of the previous month-name date (year inference). */
   month: number;
@@ -103,7 +118,8 @@ function fillTimestamps(t: HeaderTable, orderBySig: ReadonlyMap<number, DateOrde
   const ts = new Array<string>(t.n);
   const state: TsState = {
     orderBySig,
-    clockHours: t.clocks.map((c) => (c === '' ? null : Uint8Array.from({ length: 24 }, (_, h) => hour24(h, c)))),
+    clockKind: t.clocks.map(clockKindOf),
+    clockHours: t.clocks.map((c) => Uint8Array.from({ length: 24 }, (_, h) => hour24(h, c))),
     year: startYear,
     month: 0,
     prevA: -1,
@@ -151,8 +167,10 @@ function rowTimestamp(t: HeaderTable, i: number, st: TsState): string {
   const date = st.prevDate;
   const time = t.time[i] ?? 0;
   let hour = time >> 12;
-  const hours = st.clockHours[t.clock[i] ?? 0];
-  if (hours != null && hour < 24) hour = hours[hour] ?? hour;
+  const ck = st.clockKind[t.clock[i] ?? 0] ?? 0;
+  if (ck === 2 && hour < 12) hour += 12;
+  else if (ck === 1 && hour === 12) hour = 0;
+  else if (ck === 3 && hour < 24) hour = st.clockHours[t.clock[i] ?? 0]?.[hour] ?? hour;
   if (date === null || hour > 23) return '';
   return `${date}T${TWO[hour] ?? '00'}:${TWO[(time >> 6) & 63] ?? '00'}:${TWO[time & 63] ?? '00'}`;
 }
