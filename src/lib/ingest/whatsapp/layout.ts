@@ -145,7 +145,7 @@ export interface ScanResult {
  */
 export function scanHeaders(lines: readonly string[], layout: Layout, progress: ScanProgress): ScanResult {
   const table = new HeaderTable(lines, Math.min(lines.length, 1 << 16));
-  const sigCount = scanLoop(lines, compileLayout(layout), new OtherLayouts(layout), table, progress);
+  const sigCount = scanLoop(lines, compileLayout(layout), new Set([JSON.stringify(layout)]), table, progress);
   let primarySig = 0;
   let primaryN = 0;
   sigCount.forEach((n, sig) => {
@@ -175,40 +175,29 @@ const MAX_MATCHERS = 4;
 
 /**
  * Lines the detected layout's matcher does not take: the compiled matchers of the other layouts the
- * file has shown so far, then the generic grammar. A file whose layout changes midway gets a fast
- * matcher for each of its layouts, not the generic grammar for every line after the change.
+ * file has shown so far (`others`, their layout keys in `keys`), then the generic grammar. A file
+ * whose layout changes midway gets a fast matcher for each of its layouts, not the generic grammar
+ * for every line after the change. Plain arrays and sets, not a class: a per-parse class instance
+ * collected between two parses would take the scan loop's optimised code with it.
  */
-class OtherLayouts {
-  private readonly others: LayoutMatcher[] = [];
-  private readonly keys: Set<string>;
-
-  constructor(detected: Layout) {
-    this.keys = new Set([JSON.stringify(detected)]);
+function otherLayout(line: string, others: LayoutMatcher[], keys: Set<string>): HeaderMatch | null {
+  for (let k = 0; k < others.length; k++) {
+    const h = (others[k] as LayoutMatcher)(line);
+    if (h !== null) return h;
   }
-
-  match(line: string): HeaderMatch | null {
-    const others = this.others;
-    for (let k = 0; k < others.length; k++) {
-      const h = (others[k] as LayoutMatcher)(line);
-      if (h !== null) return h;
-    }
-    const h = matchHeader(line);
-    if (h !== null && others.length < MAX_MATCHERS - 1) this.learn(h, line);
-    return h;
-  }
-
-  private learn(h: HeaderMatch, line: string): void {
-    // A bare layout ("date time Name: text") has no separator of its own, so a matcher for it alone
-    // would read "AM - Name" as a name: those lines stay with the generic grammar, which prefers
-    // every other layout.
-    if (h.family === 'bare' || !plausible(h, line)) return;
-    const layout = layoutOf(h, line);
-    const key = JSON.stringify(layout);
-    if (this.keys.has(key)) return;
-    this.keys.add(key);
+  const h = matchHeader(line);
+  // A bare layout ("date time Name: text") has no separator of its own, so a matcher for it alone
+  // would read "AM - Name" as a name: those lines stay with the generic grammar, which prefers
+  // every other layout.
+  if (h === null || others.length >= MAX_MATCHERS - 1 || h.family === 'bare' || !plausible(h, line)) return h;
+  const layout = layoutOf(h, line);
+  const key = JSON.stringify(layout);
+  if (!keys.has(key)) {
+    keys.add(key);
     const matcher = compileLayout(layout);
-    if (matcher !== matchHeader) this.others.push(matcher);
+    if (matcher !== matchHeader) others.push(matcher);
   }
+  return h;
 }
 
 /** What scanLine remembers from one header to the next (the previous layout key and its id). */
@@ -224,20 +213,29 @@ interface ScanState {
 }
 
 /** The scan loop: scanLine does one line's work; progress and cancellation every 2000 lines. */
-function scanLoop(lines: readonly string[], fast: LayoutMatcher, other: OtherLayouts, table: HeaderTable, progress: ScanProgress): number[] {
+function scanLoop(lines: readonly string[], fast: LayoutMatcher, keys: Set<string>, table: HeaderTable, progress: ScanProgress): number[] {
+  const others: LayoutMatcher[] = [];
   const state: ScanState = { family: '', kind: '', sep: '', era: '', wide: -1, timeFirst: false, sig: -1, counts: [] };
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (i % 2000 === 0 && i > 0) reportScan(progress, offset, table.n);
     offset += line.length + 1;
-    scanLine(line, i, fast, other, table, state);
+    scanLine(line, i, fast, others, keys, table, state);
   }
   return state.counts;
 }
 
-function scanLine(line: string, i: number, fast: LayoutMatcher, other: OtherLayouts, table: HeaderTable, state: ScanState): void {
-  const h = fast(line) ?? other.match(line);
+function scanLine(
+  line: string,
+  i: number,
+  fast: LayoutMatcher,
+  others: LayoutMatcher[],
+  keys: Set<string>,
+  table: HeaderTable,
+  state: ScanState,
+): void {
+  const h = fast(line) ?? otherLayout(line, others, keys);
   if (h === null || !plausible(h, line)) return;
   // Consecutive headers nearly always share a layout: reuse the id while nothing in its key changed
   // (compared field by field: building the key string per line costs more than the comparison).
