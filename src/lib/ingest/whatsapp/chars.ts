@@ -42,7 +42,7 @@ export interface NormalizedHead {
  * Normalises at most `limit` raw characters of a line's start. Only the header is ever read from
  * the result; the body is sliced from the raw line at map[matchEnd].
  */
-export function normalizeHead(line: string, limit = 96): NormalizedHead {
+export function normalizeHead(line: string, limit = 64): NormalizedHead {
   const n = Math.min(line.length, limit);
   const codes: number[] = [];
   const map: number[] = [];

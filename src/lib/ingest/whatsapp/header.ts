@@ -277,7 +277,7 @@ export function matchHeader(line: string): HeaderMatch | null {
   let map: number[] | null = null;
   // Long headers ("[R4/03/18, 9:15:00 in the afternoon] ") can carry a mark past the 40th character.
   if (headNeedsNormalizing(line, 80)) {
-    const n = normalizeHead(line);
+    const n = normalizeHead(line, 96);
     if (n.head.length < 8) return null;
     s = n.head;
     map = n.map;
