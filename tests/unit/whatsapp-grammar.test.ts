@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectNumericOrder, hour24, toGregorian } from '../../src/lib/ingest/whatsapp/dates';
 import { matchHeader } from '../../src/lib/ingest/whatsapp/header';
-import { parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
+import { looksLikeWhatsApp, parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
 import { HeaderTable } from '../../src/lib/ingest/whatsapp/table';
 
 const LRM = '\u200e';
@@ -65,6 +65,56 @@ describe('header layouts', () => {
   });
 });
 
+describe('shapes real exports were refused or misread in', () => {
+  it('an era year in the year position: 3/18/R4', () => {
+    const r = parse(['3/18/R4, 14:56 - Anna: hi', '3/19/R4, 9:01 - Bob: yo']);
+    expect(r.dateOrder).toBe('MDY');
+    expect(r.items.map((i) => [i.ts, i.author])).toEqual([
+      ['2022-03-18T14:56:00', 'Anna'],
+      ['2022-03-19T09:01:00', 'Bob'],
+    ]);
+  });
+
+  it('a multi-word clock word: 9:15 in the morning', () => {
+    const r = parse(['18/03/2022, 9:15 in the morning - Anna: hi', '18/03/2022, 3:15 in the afternoon - Bob: yo', '18/03/2022, 12:05 at night - Anna: zz']);
+    expect(r.items.map((i) => [i.ts, i.author, i.text])).toEqual([
+      ['2022-03-18T09:15:00', 'Anna', 'hi'],
+      ['2022-03-18T15:15:00', 'Bob', 'yo'],
+      ['2022-03-18T00:05:00', 'Anna', 'zz'],
+    ]);
+    expect(first('[18/03/2022, 9:15:02 de la noche] Ana: hola')).toEqual({ ts: '2022-03-18T21:15:02', author: 'Ana', text: 'hola' });
+    expect(first('18.03.2022, öğleden sonra 3:15 - Ayşe: selam').ts).toBe('2022-03-18T15:15:00');
+  });
+
+  it('a file with one single message, however long', () => {
+    const text = ['[18/03/2022, 14:56:01] Anna: the only message', ...Array.from({ length: 80 }, (_, i) => `line ${i}`)].join('\n');
+    expect(looksLikeWhatsApp(text)).toBe(true);
+    const r = parseWhatsAppText(text, 'chat.txt');
+    expect(r.items).toHaveLength(1);
+    expect(r.items[0]).toMatchObject({ ts: '2022-03-18T14:56:01', author: 'Anna' });
+  });
+
+  it('year first with a dot after the time: 2022/12/14, 13:34. - ', () => {
+    const r = parse(['2022/12/14, 13:34. - Anna: hi', '2022/12/14, 13:35. - Bob: yo']);
+    expect(r.items.map((i) => [i.ts, i.author, i.text])).toEqual([
+      ['2022-12-14T13:34:00', 'Anna', 'hi'],
+      ['2022-12-14T13:35:00', 'Bob', 'yo'],
+    ]);
+  });
+
+  it('a file that switches layout midway, late in a long export', () => {
+    const before = Array.from({ length: 30 }, (_, i) => `14/03/2022, 10:${String(10 + i)} - Anna: old phone ${i}`);
+    const after = ['[3/15/22, 9:00:00 AM] Anna: new phone', '[3/15/22, 9:01:30 PM] Bob: welcome back'];
+    const r = parse([...before, ...after]);
+    expect(r.items).toHaveLength(32);
+    expect(r.items.slice(29).map((i) => [i.ts, i.author, i.text])).toEqual([
+      ['2022-03-14T10:39:00', 'Anna', 'old phone 29'],
+      ['2022-03-15T09:00:00', 'Anna', 'new phone'],
+      ['2022-03-15T21:01:30', 'Bob', 'welcome back'],
+    ]);
+  });
+});
+
 describe('clocks', () => {
   it.each([
     ['AM/PM', '1/29/18, 12:24 PM - A: x', '2018-01-29T12:24:00'],
@@ -90,12 +140,46 @@ describe('clocks', () => {
     expect(first(line).ts).toBe(ts);
   });
 
-  it('hour24 applies a clock word', () => {
+  it('hour24 applies a clock word or a day period', () => {
     expect(hour24(12, 'AM')).toBe(0);
     expect(hour24(12, 'PM')).toBe(12);
     expect(hour24(1, 'PM')).toBe(13);
     expect(hour24(13, 'PM')).toBe(13);
     expect(hour24(7, '')).toBe(7);
+    // A day period says which half of the day an hour is in: "at night" is 21-23, "12 at night" 0.
+    expect(hour24(9, 'at night')).toBe(21);
+    expect(hour24(12, 'at night')).toBe(0);
+    expect(hour24(12, 'in the afternoon')).toBe(12);
+    expect(hour24(2, 'de la madrugada')).toBe(2);
+    expect(hour24(12, 'noon')).toBe(12);
+    expect(hour24(6, 'вечера')).toBe(18);
+    expect(hour24(9, '朝')).toBe(9);
+  });
+
+  it('learns clock words no table knows from the order of the messages', () => {
+    // Icelandic f.h./e.h. and Amharic ጥዋት/ከሰዓት are in neither the language tables nor CLDR_LANGS.
+    const r = parse(['18/03/2022, 12:05 f.h. - A: x', '18/03/2022, 9:15 f.h. - B: y', '18/03/2022, 12:30 e.h. - A: z', '18/03/2022, 9:45 e.h. - B: w']);
+    expect(r.items.map((i) => i.ts)).toEqual(['2022-03-18T00:05:00', '2022-03-18T09:15:00', '2022-03-18T12:30:00', '2022-03-18T21:45:00']);
+    const am = parse(['[18/03/2022, ጥዋት 10:05:00] A: x', '[18/03/2022, ከሰዓት 2:15:00] B: y']);
+    expect(am.items.map((i) => [i.ts, i.author])).toEqual([
+      ['2022-03-18T10:05:00', 'A'],
+      ['2022-03-18T14:15:00', 'B'],
+    ]);
+    // Never after a bare time: "9:15 Meeting: agenda" is not a header with a clock word.
+    expect(matchHeader('18/03/2022 9:15 Meeting: agenda')?.clock ?? '').toBe('');
+  });
+
+  it('reads day periods of many languages, before or after the time', () => {
+    for (const [line, ts] of [
+      ['18/03/2022, 7:05 de la tarde - A: x', '2022-03-18T19:05:00'],
+      ['18/03/2022, 6:30 вечера - A: x', '2022-03-18T18:30:00'],
+      ['[2022/03/18 夜9:15:00] A: x', '2022-03-18T21:15:00'],
+      ['18/03/2022, 10:15 da noite - A: x', '2022-03-18T22:15:00'],
+      ['2022. 03. 18. du. 3:15 - A: x', '2022-03-18T15:15:00'],
+      ['18/03/2022, 9:15 ’s avonds - A: x', '2022-03-18T21:15:00'],
+    ] as const) {
+      expect(first(line).ts, line).toBe(ts);
+    }
   });
 });
 
@@ -111,8 +195,10 @@ describe('digits, eras and calendars', () => {
     expect(first('18/3/65 14:56 - A: x').ts).toBe('2022-03-18T14:56:00');
   });
 
-  it('converts Japanese era years', () => {
+  it('converts Japanese era years, written first or last', () => {
     expect(first('[R4/03/18 14:56:00] A: x').ts).toBe('2022-03-18T14:56:00');
+    expect(first('[18.03.令和4, 14:56:00] A: x').ts).toBe('2022-03-18T14:56:00');
+    expect(first('18/3/R 4 14:56 - A: x').ts).toBe('2022-03-18T14:56:00');
     expect(first('[H31/04/30 10:00:00] A: x').ts).toBe('2019-04-30T10:00:00');
     expect(toGregorian(4, 3, 18, '令和')).toEqual({ y: 2022, m: 3, d: 18 });
   });

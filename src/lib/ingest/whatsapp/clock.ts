@@ -1,16 +1,18 @@
-// Clock words (AM/PM in every known language) and month names, shared by the header grammar.
-// Invariants: lookups are case-insensitive for Latin letters; a word unique to one language votes
-// for it, shared words (AM, a.m., ...) vote for nobody.
+// Clock words (AM/PM and day periods such as "in the morning", in every known language) and month
+// names, shared by the header grammar. Invariants: lookups are case-insensitive for Latin letters; a
+// word unique to one language votes for it, shared words (AM, a.m., ...) vote for nobody; the
+// language tables' words win over CLDR's when both spell the same word.
 
 import { LOCALES } from './locales/index';
 
 export interface ClockWord {
-  pm: boolean;
+  /** hours[h] = the 24-hour hour that "h:mm <word>" stands for (h as written, 0-23). */
+  hours: Uint8Array;
   /** The language the word identifies, or null when several languages use it. */
   lang: string | null;
+  /** The other words of the same set (a language's AM/PM pair, or its day periods). */
+  siblings: readonly string[];
 }
-
-const CJK_CLOCK = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 const NEUTRAL = new Set(['am', 'pm', 'a.m.', 'p.m.', 'a. m.', 'p. m.', 'a.m', 'p.m']);
 
@@ -22,33 +24,119 @@ function keyOf(word: string): string {
   return word.toLowerCase().replace(/\s+/g, ' ');
 }
 
-let clockTable: Map<string, ClockWord> | null = null;
-let clockSpellings: string[] = [];
+/** hours[] for a plain AM or PM word: 12 AM is midnight, 1-11 PM add 12, 13-23 stay as written. */
+function halfDayHours(pm: boolean): Uint8Array {
+  const hours = new Uint8Array(24);
+  for (let h = 0; h < 24; h++) hours[h] = pm ? (h < 12 ? h + 12 : h) : h === 12 ? 0 : h;
+  return hours;
+}
 
-function buildClockTable(): Map<string, ClockWord> {
-  const table = new Map<string, ClockWord>();
-  const spellings = new Set<string>();
-  const add = (word: string, pm: boolean, lang: string): void => {
-    spellings.add(word);
-    const key = keyOf(word);
-    const prev = table.get(key);
-    if (prev === undefined) {
-      table.set(key, { pm, lang: NEUTRAL.has(key) ? null : lang });
-    } else if (prev.lang !== lang) {
-      table.set(key, { pm: prev.pm, lang: null });
-    }
+/**
+ * hours[] for a day period ("in the morning", "de la noche", "夜") or an AM/PM word from the 24-hour
+ * hours CLDR gives it: a written hour h (1-12) means whichever of h % 12 and h % 12 + 12 lies
+ * closest to those hours ("12:05 at night" is 00:05, "12:05 in the afternoon" 12:05).
+ */
+function periodHours(covered: readonly number[]): Uint8Array {
+  const hours = new Uint8Array(24);
+  const distance = (h: number): number => {
+    let best = 24;
+    for (const c of covered) best = Math.min(best, Math.abs(c - h), 24 - Math.abs(c - h));
+    return best;
   };
-  for (const t of LOCALES) {
-    for (const w of t.am ?? []) add(w, false, t.lang);
-    for (const w of t.pm ?? []) add(w, true, t.lang);
+  for (let h = 0; h < 24; h++) {
+    if (h > 12) {
+      hours[h] = h;
+      continue;
+    }
+    const low = h % 12;
+    hours[h] = distance(low + 12) < distance(low) ? low + 12 : low;
   }
-  clockSpellings = [...spellings];
+  return hours;
+}
+
+interface ClockTable {
+  words: Map<string, ClockWord>;
+  /** Every spelling, as written in its source. */
+  spellings: string[];
+}
+
+function addWord(table: ClockTable, word: string, hours: Uint8Array, lang: string, siblings: readonly string[]): void {
+  const key = keyOf(word);
+  const prev = table.words.get(key);
+  // Every spelling is matched as written ("tr" and "TR" are both CLDR's): keep each one.
+  if (!table.spellings.includes(word)) table.spellings.push(word);
+  if (prev === undefined) {
+    table.words.set(key, { hours, lang: NEUTRAL.has(key) ? null : lang, siblings });
+  } else if (prev.lang !== lang && prev.lang !== null) {
+    table.words.set(key, { ...prev, lang: null });
+  }
+}
+
+let localeTable: ClockTable | null = null;
+
+/** The clock words the language tables list (what WhatsApp itself prints, older spellings included). */
+function localeClocks(): ClockTable {
+  if (localeTable !== null) return localeTable;
+  const table: ClockTable = { words: new Map(), spellings: [] };
+  for (const t of LOCALES) {
+    const siblings = [...(t.am ?? []), ...(t.pm ?? [])];
+    for (const w of t.am ?? []) addWord(table, w, halfDayHours(false), t.lang, siblings);
+    for (const w of t.pm ?? []) addWord(table, w, halfDayHours(true), t.lang, siblings);
+  }
+  localeTable = table;
   return table;
 }
 
-function clockWords(): Map<string, ClockWord> {
-  clockTable ??= buildClockTable();
-  return clockTable;
+/** Languages whose CLDR day periods and AM/PM words are known too (phones print them from CLDR). */
+const CLDR_LANGS = [
+  'en', 'de', 'es', 'fr', 'it', 'pt', 'nl', 'ru', 'uk', 'tr', 'ar', 'fa', 'he', 'hi', 'bn', 'ur', 'ja',
+  'zh', 'zh-Hant', 'ko', 'th', 'vi', 'id', 'ms', 'fil', 'pl', 'cs', 'sk', 'hu', 'ro', 'el', 'sv', 'da',
+  'nb', 'fi', 'ca', 'hr', 'sr', 'bg', 'sw', 'ta', 'te', 'mr', 'kk', 'az', 'uz', 'af', 'lt', 'lv', 'et',
+];
+
+let cldrTable: ClockTable | null = null;
+
+/**
+ * Every AM/PM word and day period CLDR (through Intl) prints for CLDR_LANGS, in every width, with
+ * the hours each one covers. Built on first need: most exports only ever use the locale words.
+ */
+function cldrClocks(): ClockTable {
+  if (cldrTable !== null) return cldrTable;
+  const table: ClockTable = { words: new Map(), spellings: [] };
+  const known = localeClocks().words;
+  for (const lang of CLDR_LANGS) {
+    // One word may have several widths with different hours ("matin" is 0-3 narrow, 0-11 short):
+    // a language's word covers every hour any width prints it with.
+    const covered = new Map<string, Set<number>>();
+    for (const dayPeriod of [undefined, 'narrow', 'short', 'long'] as const) {
+      let f: Intl.DateTimeFormat;
+      try {
+        f = new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { hour: 'numeric', minute: '2-digit', hourCycle: 'h12', dayPeriod, timeZone: 'UTC' });
+      } catch {
+        continue;
+      }
+      for (let h = 0; h < 24; h++) {
+        for (const minute of h === 0 || h === 12 ? [0, 15] : [15]) {
+          const parts = f.formatToParts(new Date(Date.UTC(2021, 0, 4, h, minute)));
+          const word = parts.find((p) => p.type === 'dayPeriod')?.value.trim();
+          if (word === undefined || word === '' || /\d/.test(word)) continue;
+          const hours = covered.get(word) ?? new Set<number>();
+          hours.add(h);
+          covered.set(word, hours);
+        }
+      }
+    }
+    const siblings = [...covered.keys()];
+    for (const [word, hours] of covered) {
+      if (known.has(keyOf(word))) {
+        if (!localeClocks().spellings.includes(word)) table.spellings.push(word);
+        continue;
+      }
+      addWord(table, word, periodHours([...hours]), lang.slice(0, 2), siblings);
+    }
+  }
+  cldrTable = table;
+  return table;
 }
 
 const clockMemo = new Map<string, ClockWord | undefined>();
@@ -56,21 +144,21 @@ const clockMemo = new Map<string, ClockWord | undefined>();
 /** Looks up a clock word as matched in a header (any case, any spacing). */
 export function clockWord(word: string): ClockWord | undefined {
   if (clockMemo.has(word)) return clockMemo.get(word);
-  const w = clockWords().get(keyOf(word));
+  const key = keyOf(word);
+  const w = localeClocks().words.get(key) ?? cldrClocks().words.get(key);
   if (clockMemo.size < 256) clockMemo.set(word, w);
   return w;
 }
 
 /**
  * Regex source matching any of the given clock words (all known words when omitted). Spaces inside a
- * word ("a. m.") match one optional space; the Latin AM/PM family matches in any case, other words
- * ("em", "de.", "SA") only as spelled, because in another case they are ordinary words in names.
+ * word ("a. m.", "in the morning") match one optional space; the Latin AM/PM family matches in any
+ * case, other words ("em", "de.", "SA") only as spelled, because in another case they are ordinary
+ * words in names. Every word may stand before or after the time: languages differ ("下午2:56",
+ * "de. 9:15", "9:15 in the morning") and a phone may put any of them either way.
  */
-export function clockWordSource(words?: readonly string[], where: 'before' | 'after' | 'any' = 'any'): string {
-  clockWords();
-  // Chinese, Japanese and Korean write the word before the time ("下午2:56"), the others after it:
-  // the generic grammar only offers each word where it occurs, which keeps its regexes small.
-  const list = (words ?? clockSpellings).filter((w) => where === 'any' || (where === 'before') === CJK_CLOCK.test(w));
+export function clockWordSource(words?: readonly string[]): string {
+  const list = words ?? [...localeClocks().spellings, ...cldrClocks().spellings];
   const variants = new Set<string>();
   for (const w of list) {
     variants.add(w);

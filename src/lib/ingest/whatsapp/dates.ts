@@ -81,6 +81,8 @@ function hijriToGregorian(y: number, m: number, d: number): Ymd {
 }
 
 const BUDDHIST_ERAS = new Set(['BE', 'B.E.', 'พ.ศ.']);
+const PERSIAN_ERAS = new Set(['AP', 'ه.ش.']);
+const ISLAMIC_ERAS = new Set(['AH', 'هـ']);
 const JAPANESE_ERAS: Record<string, number> = { R: 2018, 令和: 2018, H: 1988, 平成: 1988, S: 1925, 昭和: 1925 };
 
 /**
@@ -98,6 +100,12 @@ export function toGregorian(yearRaw: number, m: number, d: number, era: string):
   } else if (y < 100) {
     // WhatsApp exists since 2009: a 2-digit year of 50+ is a short Buddhist-era year (25yy BE).
     y = y >= 50 ? 2500 + y - 543 : 2000 + y;
+  } else if (PERSIAN_ERAS.has(era)) {
+    if (d > (m <= 6 ? 31 : 30)) return null;
+    return jalaliToGregorian(y, m, d);
+  } else if (ISLAMIC_ERAS.has(era)) {
+    if (d > 30) return null;
+    return hijriToGregorian(y, m, d);
   } else if (y >= 1300 && y < 1421) {
     if (d > (m <= 6 ? 31 : 30)) return null;
     return jalaliToGregorian(y, m, d);
@@ -109,13 +117,11 @@ export function toGregorian(yearRaw: number, m: number, d: number, era: string):
   return { y, m, d };
 }
 
-/** 24-hour hour for a clock hour and its AM/PM word ('' = 24-hour clock); -1 when impossible. */
+/** 24-hour hour for a clock hour and its clock word ('' = 24-hour clock); unknown words change nothing. */
 export function hour24(hour: number, clock: string): number {
-  if (clock === '') return hour;
+  if (clock === '' || hour > 23) return hour;
   const w = clockWord(clock);
-  if (w === undefined) return hour;
-  if (w.pm) return hour < 12 ? hour + 12 : hour;
-  return hour === 12 ? 0 : hour;
+  return w === undefined ? hour : (w.hours[hour] ?? hour);
 }
 
 /** Reads a numeric header date (components in written order) under a given order. */
@@ -161,9 +167,10 @@ export function detectNumericOrder(t: HeaderTable, rows: readonly number[], hint
   let aOver31 = false;
   let cOver31 = false;
   for (const i of rows) {
-    const era = t.eraOf(i);
-    if (t.la(i) >= 3 || JAPANESE_ERAS[era] !== undefined) firstVotes++;
-    if (t.lc(i) >= 3 || BUDDHIST_ERAS.has(era)) lastVotes++;
+    // An era mark sits on the year, wherever it is written ("R4/3/18", "3/18/R4", "18/3/2565 BE").
+    const eraPos = t.eraPos(i);
+    if (t.la(i) >= 3 || eraPos === 0) firstVotes++;
+    if (t.lc(i) >= 3 || eraPos === 2) lastVotes++;
     if ((t.a[i] ?? 0) > 31) aOver31 = true;
     if ((t.c[i] ?? 0) > 31) cOver31 = true;
   }

@@ -1,7 +1,9 @@
-// The WhatsApp header grammar: "[date, time] ", "date, time - ", "date time: " and friends.
-// One generic matcher knows every layout; `compileLayout` builds a narrower anchored regex for the
-// layout detected in a file, which is what runs on almost every line. All regexes are anchored and
-// free of nested quantifiers, so a line costs linear time whatever it contains.
+// The WhatsApp header grammar: "[date, time] ", "date, time - ", "date time: " and friends, with the
+// date components in any order and separator, an era mark on either outer one, any known clock word
+// or day period before or after the time, and punctuation after it. One generic matcher knows every
+// layout; `compileLayout` builds a narrower anchored regex for each layout a file uses, which is what
+// runs on almost every line. All regexes are anchored and free of nested quantifiers, so a line costs
+// linear time whatever it contains.
 
 import { headNeedsNormalizing, normalizeHead } from './chars';
 import { clockWordSource, monthNumber } from './clock';
@@ -26,6 +28,8 @@ export interface HeaderMatch {
   sep: string;
   /** Era marker written with the year ('R', '令和', 'BE'...), else ''. */
   era: string;
+  /** Which written date component carries the era mark: 0 (a) or 2 (c); -1 without one. */
+  eraPos: number;
   hour: number;
   minute: number;
   second: number;
@@ -48,6 +52,7 @@ function emptyMatch(): HeaderMatch {
     lc: 0,
     sep: '',
     era: '',
+    eraPos: -1,
     hour: 0,
     minute: 0,
     second: 0,
@@ -57,23 +62,34 @@ function emptyMatch(): HeaderMatch {
 }
 
 const LETTERS = '[A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF]';
-const ERA_PRE = '(?:(?<era>R|H|S|令和|平成|昭和)\\s?)?';
-const ERA_POST = '(?:\\s?(?<era2>BE|B\\.E\\.|พ\\.ศ\\.))?';
-const DT_SEP = '(?:,\\s{0,2}|\\s{1,2})(?:(?:klo|kl\\.|um|à|às|a las|alle|om|в|o)\\s)?';
+/** Era marks written before a year ("R4", "令和4") and after one ("2565 BE", "1401 AP"). */
+const ERA_BEFORE = 'R|H|S|令和|平成|昭和';
+const ERA_AFTER = 'BE|B\\.E\\.|พ\\.ศ\\.|AP|AH|ه\\.ش\\.|هـ';
+const eraBefore = (group: string): string => `(?:(?<${group}>${ERA_BEFORE})\\s?)?`;
+const eraAfter = (group: string): string => `(?:\\s?(?<${group}>${ERA_AFTER}))?`;
+const DT_SEP = '(?:,\\s{0,2}|\\s{1,2})(?:(?:klo|kl\\.|um|à|às|a las|alle|om|at|в|o)\\s)?';
 const NB_SEP_ALL = '(?:(?<dash>\\s?[-–—](?:\\s|$))|(?<colon>:\\s)|(?<bare>\\s))';
 const NB_SEP_NO_BARE = '(?:(?<dash>\\s?[-–—](?:\\s|$))|(?<colon>:\\s))';
 const BR_CLOSE = '\\s?\\](?:\\s?[-–—](?=\\s))?\\s?';
 
-const NUM_DATE = `${ERA_PRE}(?<a>\\d{1,4})(?<sep>[./-])\\s?(?<b>\\d{1,2})\\k<sep>\\s?(?<c>\\d{1,4})\\.?${ERA_POST}`;
+// Either outer component may be the year and carry an era mark ("R4/3/18", "3/18/R4", "18/3/2565 BE");
+// the separator is any of "/ . -" or a space, the same twice ("2022. 3. 18." adds spaces after it).
+const NUM_DATE =
+  `${eraBefore('ea')}(?<a>\\d{1,4})${eraAfter('pa')}(?<sep>[./-]|\\s)\\s?(?<b>\\d{1,2})\\k<sep>\\s?` +
+  `${eraBefore('ec')}(?<c>\\d{1,4})${eraAfter('pc')}\\.?`;
 const CJK_DATE =
   '(?:(?<era>令和|平成|昭和)\\s?)?(?<a>\\d{1,4})\\s?[年년]\\s?(?<b>\\d{1,2})\\s?[月월]\\s?(?<c>\\d{1,2})\\s?[日일](?:\\s?[(（][^)）]{1,4}[)）])?';
 const DM_DATE = `(?<a>\\d{1,2})\\.?\\s(?<b>${LETTERS}{3,12}\\.?)(?:,?\\s(?<c>\\d{4}))?`;
 const MD_DATE = `(?<b>${LETTERS}{3,12}\\.?)\\s(?<a>\\d{1,2})(?:,?\\s(?<c>\\d{4}))?`;
 
+/** A clock word ends where no letter of its script follows ("de." must not eat "de.Anna"). */
+const WORD_END = '(?![A-Za-z\\u00C0-\\u024F\\u0370-\\u03FF\\u0400-\\u04FF])';
+
+/** The time, a clock word before or after it, and the punctuation some locales end it with ("13:34."). */
 function time(before: string, after: string): string {
   return (
     `(?:(?<pre>${before})\\s?)?(?<h>\\d{1,2})[:.](?<m>\\d{2})(?:[:.](?<s>\\d{2}))?` +
-    `(?:\\s?(?<post>${after})(?![A-Za-z\\u00C0-\\u024F]))?`
+    `(?:\\s?(?<post>${after})${WORD_END})?[.,]?`
   );
 }
 
@@ -142,12 +158,36 @@ function genericPatterns(tier: 'common' | 'full'): Patterns {
     common ??= buildPatterns('(?!)', clockWordSource(['AM', 'PM', 'a.m.', 'p.m.', 'a. m.', 'p. m.']), false);
     return common;
   }
-  full ??= buildPatterns(clockWordSource(undefined, 'before'), clockWordSource(undefined, 'after'), true);
+  if (full === null) {
+    const every = clockWordSource();
+    full = buildPatterns(every, every, true);
+  }
   return full;
 }
 
-/** A word right after the time, or CJK/Hangul right before it: the line may use another clock word. */
-const OTHER_CLOCK = /\d[:.]\d\d(?:[:.]\d\d)?\s?[^\s\d\-–—\],:]|[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]\s?\d{1,2}[:.]\d\d/;
+/**
+ * A clock word no table knows (a language outside the tables and CLDR_LANGS): one to three words of
+ * letters. Only where a bracket or " - " closes it, so it can never swallow a name; the file's own
+ * chronology later tells which half of the day it means (unknown-clocks.ts).
+ */
+const UNKNOWN_WORD = "\\p{L}[\\p{L}\\p{M}.'’]{0,15}(?:\\s\\p{L}[\\p{L}\\p{M}.'’]{0,15}){0,2}";
+
+let unknown: { bracket: Pattern[]; plain: Pattern[] } | null = null;
+
+function unknownClockPatterns(): { bracket: Pattern[]; plain: Pattern[] } {
+  if (unknown === null) {
+    const t = time(UNKNOWN_WORD, UNKNOWN_WORD);
+    const p = (source: string, bracket: boolean): Pattern => ({ re: new RegExp(source, 'u'), kind: 'num', timeFirst: false, bracket });
+    unknown = {
+      bracket: [p(`^\\[\\s?${NUM_DATE}${DT_SEP}${t}${BR_CLOSE}`, true), { ...p(`^\\[\\s?${t},?\\s${NUM_DATE}${BR_CLOSE}`, true), timeFirst: true }],
+      plain: [p(`^${NUM_DATE}${DT_SEP}${t}(?<dash>\\s?[-–—](?:\\s|$))`, false)],
+    };
+  }
+  return unknown;
+}
+
+/** A word right after the time or right before it: the line may use another clock word. */
+const OTHER_CLOCK = /\d[:.]\d\d(?:[:.]\d\d)?\s?[^\s\d\-–—\],:]|[^\s\d\-–—[,:/]\s?\d{1,2}[:.]\d\d/;
 
 /** Fills `out` from a generic pattern's match; false when the values are impossible. */
 function fromGeneric(p: Pattern, m: RegExpExecArray, bodyStart: number, out: HeaderMatch): boolean {
@@ -171,7 +211,10 @@ function fromGeneric(p: Pattern, m: RegExpExecArray, bodyStart: number, out: Hea
   out.lb = b.length;
   out.lc = c.length;
   out.sep = g.sep ?? '';
-  out.era = g.era ?? g.era2 ?? '';
+  const eraA = g.ea ?? g.pa;
+  const eraC = g.ec ?? g.pc;
+  out.era = g.era ?? eraA ?? eraC ?? '';
+  out.eraPos = g.era !== undefined || eraA !== undefined ? 0 : eraC !== undefined ? 2 : -1;
   out.hour = hour;
   out.minute = minute;
   out.second = second;
@@ -232,15 +275,21 @@ export function matchHeader(line: string): HeaderMatch | null {
   const out = emptyMatch();
   let s = line;
   let map: number[] | null = null;
-  if (headNeedsNormalizing(line)) {
-    const n = normalizeHead(line);
+  // Long headers ("[R4/03/18, 9:15:00 in the afternoon] ") can carry a mark past the 40th character.
+  if (headNeedsNormalizing(line, 80)) {
+    const n = normalizeHead(line, 96);
     if (n.head.length < 8) return null;
     s = n.head;
     map = n.map;
   }
   if (firstHit(patternsOf(genericPatterns('common'), which, monthStart), s, map, out)) return out;
   if (!OTHER_CLOCK.test(s)) return null;
-  return firstHit(patternsOf(genericPatterns('full'), which, monthStart), s, map, out) ? out : null;
+  const known = firstHit(patternsOf(genericPatterns('full'), which, monthStart), s, map, out);
+  // A bare header is the weakest reading: "9:15 yb - Name: text" has a clock word, not a name "yb - Name".
+  if ((known && out.family !== 'bare') || which === 'month') return known ? out : null;
+  const other = emptyMatch();
+  if (firstHit(which === 'bracket' ? unknownClockPatterns().bracket : unknownClockPatterns().plain, s, map, other)) return other;
+  return known ? out : null;
 }
 
 function patternsOf(pats: Patterns, which: Start, monthStart: boolean): readonly Pattern[] {
@@ -288,19 +337,30 @@ export function compileLayout(layout: Layout): LayoutMatcher {
 }
 
 function buildMatcher(layout: Layout): LayoutMatcher {
-  const sep = layout.sep === '.' ? '\\.' : layout.sep === '-' ? '-' : '\\/';
+  const sep = layout.sep === '.' ? '\\.' : layout.sep === '-' ? '-' : layout.sep === '/' ? '\\/' : '\\s';
   const clock = layout.clocks.length > 0 ? clockWordSource(layout.clocks) : null;
-  // Groups: 1 era, 2 a, 3 b, 4 c, 5 era2, 6 clock-before, 7 h, 8 m, 9 s, 10 clock-after.
-  // Only what the sample used: every optional alternative costs time on every line.
+  // Only what the sample used: every optional alternative or group costs time on every line.
+  // Groups with eras: 1 era before a, 2 a, 3 era after a, 4 b, 5 era before c, 6 c, 7 era after c;
+  // without: 1 a, 2 b, 3 c. Then (clock-before,) h, m, s(, clock-after).
+  const eraB = `(?:(${ERA_BEFORE})\\s?)?`;
+  const eraA = `(?:\\s?(${ERA_AFTER}))?`;
   const date = layout.eras
-    ? `(?:(R|H|S|令和|平成|昭和)\\s?)?(\\d{1,4})${sep}\\s?(\\d{1,2})${sep}\\s?(\\d{1,4})\\.?(?:\\s?(BE|B\\.E\\.|พ\\.ศ\\.))?`
-    : `()(\\d{1,4})${sep}\\s?(\\d{1,2})${sep}\\s?(\\d{1,4})\\.?()`;
+    ? `${eraB}(\\d{1,4})${eraA}${sep}\\s?(\\d{1,2})${sep}\\s?${eraB}(\\d{1,4})${eraA}\\.?`
+    : `(\\d{1,4})${sep}\\s?(\\d{1,2})${sep}\\s?(\\d{1,4})\\.?`;
   const dtSep = layout.timeWords ? DT_SEP : '(?:,\\s{0,2}|\\s{1,2})';
   const t =
     clock === null
-      ? '()(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?()'
-      : `(?:(${clock})\\s?)?(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:\\s?(${clock})(?![A-Za-z\\u00C0-\\u024F]))?`;
-  const end = { bracket: BR_CLOSE, dash: '\\s?[-–—](?:\\s|$)', colon: ':\\s', bare: '\\s' }[layout.family];
+      ? '(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?[.,]?'
+      : `(?:(${clock})\\s?)?(\\d{1,2})[:.](\\d{2})(?:[:.](\\d{2}))?(?:\\s?(${clock})${WORD_END})?[.,]?`;
+  const eras = layout.eras;
+  const ia = eras ? 2 : 1;
+  const ib = layout.eras ? 4 : 2;
+  const ic = layout.eras ? 6 : 3;
+  const it = (layout.eras ? 8 : 4) + (clock === null ? 0 : 1);
+  const clockBefore = clock === null ? 0 : it - 1;
+  const clockAfter = clock === null ? 0 : it + 3;
+  // A bare layout must not read another layout's " - Name" as its own name.
+  const end = { bracket: BR_CLOSE, dash: '\\s?[-–—](?:\\s|$)', colon: ':\\s', bare: '\\s(?![-–—](?:\\s|$))' }[layout.family];
   const re = new RegExp(`^${layout.family === 'bracket' ? '\\[\\s?' : ''}${date}${dtSep}${t}${end}`);
   const scratch = emptyMatch();
   let lastClockRaw = '';
@@ -312,13 +372,14 @@ function buildMatcher(layout: Layout): LayoutMatcher {
   scratch.sep = layout.sep;
   const fill = (m: RegExpExecArray, bodyStart: number): HeaderMatch | null => {
     // Unary plus: a builtin conversion, fast even before the engine optimises this closure.
-    const hour = +(m[7] ?? 0);
-    const minute = +(m[8] ?? 0);
-    const second = m[9] === undefined ? 0 : +m[9];
+    const hour = +(m[it] ?? 0);
+    const minute = +(m[it + 1] ?? 0);
+    const secondText = m[it + 2];
+    const second = secondText === undefined ? 0 : +secondText;
     if (hour > 23 || minute > 59 || second > 59) return null;
-    const a = m[2] ?? '';
-    const b = m[3] ?? '';
-    const c = m[4] ?? '';
+    const a = m[ia] ?? '';
+    const b = m[ib] ?? '';
+    const c = m[ic] ?? '';
     // Consecutive lines mostly share their date: convert only when its text changes.
     if (a !== lastA || b !== lastB || c !== lastC) {
       lastA = a;
@@ -331,11 +392,16 @@ function buildMatcher(layout: Layout): LayoutMatcher {
       scratch.lb = b.length;
       scratch.lc = c.length;
     }
-    scratch.era = m[1] || m[5] || '';
+    if (eras) {
+      const eraA = m[1] || m[3] || '';
+      const eraC = m[5] || m[7] || '';
+      scratch.era = eraA || eraC;
+      scratch.eraPos = eraA !== '' ? 0 : eraC !== '' ? 2 : -1;
+    }
     scratch.hour = hour;
     scratch.minute = minute;
     scratch.second = second;
-    const clockRaw = m[6] || m[10] || '';
+    const clockRaw = clockBefore === 0 ? '' : m[clockBefore] || m[clockAfter] || '';
     if (clockRaw !== lastClockRaw) {
       lastClockRaw = clockRaw;
       lastClock = internClock(clockRaw);

@@ -36,10 +36,13 @@ function notAnExport(fileName: string): ImportError {
   );
 }
 
-/** Cheap check used by format detection: do enough of the first 50 non-empty lines look like headers? */
+/**
+ * Cheap check used by format detection: is one of the first 50 non-empty lines a header? One is
+ * enough (a chat of one message, or one long message, is still a chat); the bare "date time Name: "
+ * layout, which prose can also produce, never counts.
+ */
 export function looksLikeWhatsApp(text: string): boolean {
   let seen = 0;
-  let hits = 0;
   let pos = 0;
   while (seen < 50 && pos < text.length) {
     let end = text.indexOf('\n', pos);
@@ -50,9 +53,9 @@ export function looksLikeWhatsApp(text: string): boolean {
     if (line.trim() === '') continue;
     seen++;
     const h = matchHeader(line);
-    if (h !== null && h.family !== 'bare' && plausible(h, line)) hits++;
+    if (h !== null && h.family !== 'bare' && plausible(h, line)) return true;
   }
-  return hits >= 1 && (hits >= 3 || hits * 5 >= seen);
+  return false;
 }
 
 /** A first look at the UI language from the first rows: the date-order default and the rule set depend on it. */

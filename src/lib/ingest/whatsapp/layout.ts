@@ -1,8 +1,10 @@
-// Finding the header lines of an export: line splitting, layout detection on a sample, the full scan,
-// and the rule that tells a uniform export (odd lines are quoted text) from a mix of exports.
+// Finding the header lines of an export: line splitting, layout detection on a sample, the full scan
+// (a compiled matcher for each layout the file shows), and the rule that tells a uniform export (odd
+// lines are quoted text) from a file that switches layout or mixes exports.
 // Invariants: headers come back in line order; every returned header has a plausible body.
 
 import type { ParseOptions } from '../types';
+import { clockWord } from './clock';
 import { compileLayout, matchHeader, type HeaderMatch, type Layout, type LayoutMatcher } from './header';
 import { HeaderTable } from './table';
 
@@ -27,7 +29,7 @@ export function splitLines(text: string): string[] {
 /** Layout identity used to tell a uniform export from a mix (clock words and day widths excluded). */
 export function signatureOf(h: HeaderMatch): string {
   const yearWidth = h.kind === 'num' ? (h.la >= 3 || h.lc >= 3 ? 4 : 2) : h.lc === 0 ? 0 : 4;
-  return `${h.family}|${h.kind}|${h.sep}|${yearWidth}|${h.era === '' ? '' : 'e'}|${h.timeFirst ? 't' : ''}`;
+  return `${h.family}|${h.kind}|${h.sep}|${yearWidth}|${h.era === '' ? '' : `e${h.eraPos}`}|${h.timeFirst ? 't' : ''}`;
 }
 
 /** A bare "date time Name: text" header is only a header when a short name and ": " follow. */
@@ -37,7 +39,8 @@ export function plausible(h: HeaderMatch, line: string): boolean {
   return i > h.bodyStart && i - h.bodyStart <= 80;
 }
 
-// Both halves of the day: a sample of mornings must not send every evening to the slow path.
+// Both halves of the day: a sample of mornings must not send every evening to the slow path. The
+// neutral Latin words pair with their own spelling; any other word brings the rest of its set.
 const CLOCK_PAIRS: Record<string, readonly string[]> = {
   am: ['PM', 'pm'],
   pm: ['AM', 'am'],
@@ -45,17 +48,33 @@ const CLOCK_PAIRS: Record<string, readonly string[]> = {
   'p.m.': ['a.m.', 'A.M.'],
   'a. m.': ['p. m.', 'P. M.'],
   'p. m.': ['a. m.', 'A. M.'],
-  'vorm.': ['nachm.'],
-  'nachm.': ['vorm.'],
-  ص: ['م'],
-  م: ['ص'],
-  午前: ['午後'],
-  午後: ['午前'],
-  上午: ['下午', '中午', '晚上', '凌晨', '早上'],
-  下午: ['上午', '中午', '晚上', '凌晨', '早上'],
-  오전: ['오후'],
-  오후: ['오전'],
 };
+
+function clockSet(seen: Iterable<string>): string[] {
+  const clocks = new Set<string>();
+  for (const c of seen) {
+    clocks.add(c);
+    const pairs = CLOCK_PAIRS[c.toLowerCase().replace(/\s+/g, ' ')];
+    for (const other of pairs ?? clockWord(c)?.siblings ?? []) clocks.add(other);
+  }
+  return [...clocks];
+}
+
+/** The layout one header line is written in (what a compiled matcher for it needs). */
+export function layoutOf(h: HeaderMatch, line: string): Layout {
+  return {
+    family: h.family,
+    kind: h.kind,
+    timeFirst: h.timeFirst,
+    sep: h.sep,
+    clocks: clockSet(h.clock === '' ? [] : [h.clock]),
+    eras: h.era !== '',
+    timeWords: TIME_WORD.test(line),
+  };
+}
+
+/** Words some locales put between date and time ("13.6.2018 klo 21.25"). */
+const TIME_WORD = /\d[,\s]\s?(?:klo|kl\.|um|à|às|a las|alle|om|at|в|o)\s\d/;
 
 interface Sample {
   n: number;
@@ -65,8 +84,6 @@ interface Sample {
   timeWords: boolean;
 }
 
-/** Words some locales put between date and time ("13.6.2018 klo 21.25"). */
-const TIME_WORD = /\d[,\s]\s?(?:klo|kl\.|um|à|às|a las|alle|om|в|o)\s\d/;
 
 /** The most common layout among the first headers of the file, or null when there is none. */
 export function detectLayout(lines: readonly string[]): Layout | null {
@@ -91,21 +108,14 @@ export function detectLayout(lines: readonly string[]): Layout | null {
   let best: Sample | null = null;
   for (const e of counts.values()) if (best === null || e.n > best.n) best = e;
   if (best === null) return null;
-  const clocks = new Set<string>();
-  const eras = best.eras;
-  const timeWords = best.timeWords;
-  for (const c of best.clocks) {
-    clocks.add(c);
-    for (const other of CLOCK_PAIRS[c.toLowerCase().replace(/\s+/g, ' ')] ?? []) clocks.add(other);
-  }
   return {
     family: best.h.family,
     kind: best.h.kind,
     timeFirst: best.h.timeFirst,
     sep: best.h.sep,
-    clocks: [...clocks],
-    eras,
-    timeWords,
+    clocks: clockSet(best.clocks),
+    eras: best.eras,
+    timeWords: best.timeWords,
   };
 }
 
@@ -129,12 +139,13 @@ export interface ScanResult {
 
 /**
  * Every header line of the file. When one layout makes up at least 90% of at least 10 headers the
- * export is uniform, and lines in other layouts are quoted text, not headers; otherwise (a file made
- * of several exports) every layout counts.
+ * export is mostly uniform: a line in another layout is quoted text, not a header, unless its layout
+ * also heads two messages in a row somewhere (the file switched layout, e.g. after a phone change:
+ * pasted lines come one at a time). Otherwise (a file made of several exports) every layout counts.
  */
 export function scanHeaders(lines: readonly string[], layout: Layout, progress: ScanProgress): ScanResult {
   const table = new HeaderTable(lines, Math.min(lines.length, 1 << 16));
-  const sigCount = scanLoop(lines, compileLayout(layout), table, progress);
+  const sigCount = scanLoop(lines, compileLayout(layout), new Set([JSON.stringify(layout)]), table, progress);
   let primarySig = 0;
   let primaryN = 0;
   sigCount.forEach((n, sig) => {
@@ -143,12 +154,50 @@ export function scanHeaders(lines: readonly string[], layout: Layout, progress: 
       primarySig = sig;
     }
   });
-  if (primaryN >= 10 && primaryN >= 0.9 * table.n) {
+  if (primaryN >= 10 && primaryN >= 0.9 * table.n && primaryN < table.n) {
+    const switched = new Set<number>();
+    for (let r = 1; r < table.n; r++) {
+      const sig = table.sig[r] ?? 0;
+      if (sig !== primarySig && table.sig[r - 1] === sig) switched.add(sig);
+    }
     const keep = new Uint8Array(table.n);
-    for (let r = 0; r < table.n; r++) keep[r] = table.sig[r] === primarySig ? 1 : 0;
+    for (let r = 0; r < table.n; r++) {
+      const sig = table.sig[r] ?? 0;
+      keep[r] = sig === primarySig || switched.has(sig) ? 1 : 0;
+    }
     table.keepRows(keep);
   }
   return { table, primarySig };
+}
+
+/** At most this many compiled layouts per file (the detected one and those met while scanning). */
+const MAX_MATCHERS = 4;
+
+/**
+ * Lines the detected layout's matcher does not take: the compiled matchers of the other layouts the
+ * file has shown so far (`others`, their layout keys in `keys`), then the generic grammar. A file
+ * whose layout changes midway gets a fast matcher for each of its layouts, not the generic grammar
+ * for every line after the change. Plain arrays and sets, not a class: a per-parse class instance
+ * collected between two parses would take the scan loop's optimised code with it.
+ */
+function otherLayout(line: string, others: LayoutMatcher[], keys: Set<string>): HeaderMatch | null {
+  for (let k = 0; k < others.length; k++) {
+    const h = (others[k] as LayoutMatcher)(line);
+    if (h !== null) return h;
+  }
+  const h = matchHeader(line);
+  // A bare layout ("date time Name: text") has no separator of its own, so a matcher for it alone
+  // would read "AM - Name" as a name: those lines stay with the generic grammar, which prefers
+  // every other layout.
+  if (h === null || others.length >= MAX_MATCHERS - 1 || h.family === 'bare' || !plausible(h, line)) return h;
+  const layout = layoutOf(h, line);
+  const key = JSON.stringify(layout);
+  if (!keys.has(key)) {
+    keys.add(key);
+    const matcher = compileLayout(layout);
+    if (matcher !== matchHeader) others.push(matcher);
+  }
+  return h;
 }
 
 /** What scanLine remembers from one header to the next (the previous layout key and its id). */
@@ -164,20 +213,29 @@ interface ScanState {
 }
 
 /** The scan loop: scanLine does one line's work; progress and cancellation every 2000 lines. */
-function scanLoop(lines: readonly string[], fast: LayoutMatcher, table: HeaderTable, progress: ScanProgress): number[] {
+function scanLoop(lines: readonly string[], fast: LayoutMatcher, keys: Set<string>, table: HeaderTable, progress: ScanProgress): number[] {
+  const others: LayoutMatcher[] = [];
   const state: ScanState = { family: '', kind: '', sep: '', era: '', wide: -1, timeFirst: false, sig: -1, counts: [] };
   let offset = 0;
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] ?? '';
     if (i % 2000 === 0 && i > 0) reportScan(progress, offset, table.n);
     offset += line.length + 1;
-    scanLine(line, i, fast, table, state);
+    scanLine(line, i, fast, others, keys, table, state);
   }
   return state.counts;
 }
 
-function scanLine(line: string, i: number, fast: LayoutMatcher, table: HeaderTable, state: ScanState): void {
-  const h = fast(line) ?? matchHeader(line);
+function scanLine(
+  line: string,
+  i: number,
+  fast: LayoutMatcher,
+  others: LayoutMatcher[],
+  keys: Set<string>,
+  table: HeaderTable,
+  state: ScanState,
+): void {
+  const h = fast(line) ?? otherLayout(line, others, keys);
   if (h === null || !plausible(h, line)) return;
   // Consecutive headers nearly always share a layout: reuse the id while nothing in its key changed
   // (compared field by field: building the key string per line costs more than the comparison).

@@ -28,7 +28,7 @@ export class HeaderTable {
   a: Int32Array;
   b: Int32Array;
   c: Int32Array;
-  /** Digits written for a | b << 4 | c << 8. */
+  /** Digits written for a | b << 4 | c << 8, and (era position + 1) << 12 (0: no era mark). */
   lens: Uint16Array;
   /** hour << 12 | minute << 6 | second, hour as written (before AM/PM). */
   time: Int32Array;
@@ -124,7 +124,7 @@ export class HeaderTable {
     this.a[i] = h.a;
     this.b[i] = h.b;
     this.c[i] = h.c;
-    this.lens[i] = h.la | (h.lb << 4) | (h.lc << 8);
+    this.lens[i] = h.la | (h.lb << 4) | (h.lc << 8) | ((h.eraPos + 1) << 12);
     this.time[i] = (h.hour << 12) | (h.minute << 6) | h.second;
     if (h.clock !== this.lastClock) {
       this.lastClock = h.clock;
@@ -148,6 +148,10 @@ export class HeaderTable {
   }
   lc(i: number): number {
     return ((this.lens[i] ?? 0) >> 8) & 15;
+  }
+  /** Written component carrying the era mark: 0 (a), 2 (c), -1 none. */
+  eraPos(i: number): number {
+    return (((this.lens[i] ?? 0) >> 12) & 3) - 1;
   }
   hour(i: number): number {
     return (this.time[i] ?? 0) >> 12;

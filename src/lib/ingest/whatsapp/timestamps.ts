@@ -5,6 +5,7 @@
 import type { DateOrder } from '../types';
 import { detectNumericOrder, hour24, numericDate, toGregorian, type Ymd } from './dates';
 import type { HeaderTable } from './table';
+import { learnUnknownClocks } from './unknown-clocks';
 
 const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
 
@@ -32,7 +33,9 @@ export function resolveTimestamps(t: HeaderTable, englishUi: boolean): Timestamp
     if (info.kind === 'num') orderBySig.set(sig, detectNumericOrder(t, rows, { bracket: info.family === 'bracket', englishUi }));
     else orderBySig.set(sig, info.kind === 'cjk' ? 'YMD' : info.kind === 'dm' ? 'DMY' : 'MDY');
   }
-  return { orderBySig, demoted: fillTimestamps(t, orderBySig, firstExplicitYear(t)) };
+  const demoted = fillTimestamps(t, orderBySig, firstExplicitYear(t));
+  learnUnknownClocks(t);
+  return { orderBySig, demoted };
 }
 
 /** Rows per signature, an even sample of at most about 4000 each (enough to decide a date order). */
@@ -80,11 +83,26 @@ function firstExplicitYear(t: HeaderTable): number {
   return new Date().getFullYear() - undatedBefore;
 }
 
+/** 0 = 24-hour clock, 1 = AM, 2 = PM, 3 = a day period, whose hours need its own table. */
+function clockKindOf(clock: string): number {
+  if (clock === '') return 0;
+  let am = true;
+  let pm = true;
+  for (let h = 0; h < 24; h++) {
+    const v = hour24(h, clock);
+    if (v !== (h === 12 ? 0 : h)) am = false;
+    if (v !== (h < 12 ? h + 12 : h)) pm = false;
+  }
+  return am ? 1 : pm ? 2 : 3;
+}
+
 /** What rowTimestamp carries from row to row. */
 interface TsState {
   orderBySig: ReadonlyMap<number, DateOrder>;
-  /** Per clock id: 0 = 24h clock, 1 = AM, 2 = PM. */
+  /** Per clock id: 0 = 24h clock, 1 = AM, 2 = PM, 3 = a day period (see clockHours). */
   clockKind: number[];
+  /** Per clock id: the 24-hour hour for each hour as written. */
+  clockHours: Uint8Array[];
   year: number;
   /** Month of the previous month-name date (year inference). */
   month: number;
@@ -100,7 +118,8 @@ function fillTimestamps(t: HeaderTable, orderBySig: ReadonlyMap<number, DateOrde
   const ts = new Array<string>(t.n);
   const state: TsState = {
     orderBySig,
-    clockKind: t.clocks.map((c) => (c === '' ? 0 : hour24(1, c) === 13 ? 2 : 1)),
+    clockKind: t.clocks.map(clockKindOf),
+    clockHours: t.clocks.map((c) => Uint8Array.from({ length: 24 }, (_, h) => hour24(h, c))),
     year: startYear,
     month: 0,
     prevA: -1,
@@ -151,6 +170,7 @@ function rowTimestamp(t: HeaderTable, i: number, st: TsState): string {
   const ck = st.clockKind[t.clock[i] ?? 0] ?? 0;
   if (ck === 2 && hour < 12) hour += 12;
   else if (ck === 1 && hour === 12) hour = 0;
+  else if (ck === 3 && hour < 24) hour = st.clockHours[t.clock[i] ?? 0]?.[hour] ?? hour;
   if (date === null || hour > 23) return '';
   return `${date}T${TWO[hour] ?? '00'}:${TWO[(time >> 6) & 63] ?? '00'}:${TWO[time & 63] ?? '00'}`;
 }
