@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { finetuneJsonl, finetuneSystemPrompt } from '../../src/lib/persona/finetune';
 import { emptyDefinition, type ReplyPair } from '../../src/lib/persona/types';
 
-const pair = (id: string, context: [string, string][], reply: string, heldOut = false): ReplyPair => ({
-  id, context: context.map(([author, text]) => ({ author, text, ts: '2024-01-01T10:00:00' })), reply, replyBubbles: 1,
-  contextTs: '2024-01-01T10:00:00', replyTs: '2024-01-01T10:01:00', contextMessageIds: [], replyMessageIds: [], heldOut,
+const pair = (id: string, context: [string, string][], reply: string, heldOut = false, at = '2024-01-01T10:00'): ReplyPair => ({
+  id, context: context.map(([author, text]) => ({ author, text, ts: `${at}:00` })), reply, replyBubbles: 1,
+  contextTs: `${at}:00`, replyTs: `${at}:30`, contextMessageIds: [], replyMessageIds: [], heldOut,
 });
+
+interface Line { messages: { role: string; content: string }[]; persona: { displayName: string; personName: string }; turns: { author: string; text: string }[]; reply: string }
+const parse = (jsonl: string): Line[] => jsonl.trim().split('\n').map((l) => JSON.parse(l) as Line);
 
 describe('fine-tune dataset', () => {
   const input = {
@@ -40,6 +43,30 @@ describe('fine-tune dataset', () => {
     expect(system).toContain('Writes short lowercase messages.');
     expect(system).toContain('Do: use emoji.');
     expect(system).toContain('Never: write essays.');
+  });
+
+  it('carries the names and the turns before each reply, with the previous exchange of the same conversation', () => {
+    const out = finetuneJsonl({
+      ...input,
+      displayName: 'Mary (sister)',
+      pairs: [
+        pair('a', [['Sam', 'hi']], 'hey', false, '2024-01-01T10:00'),
+        pair('b', [['Sam', 'dinner?'], ['Lu', 'me too']], 'yes!!\n8pm?', false, '2024-01-01T10:05'),
+        pair('c', [['Sam', 'next week?']], 'sure', false, '2024-01-09T09:00'),
+      ],
+    });
+    const [a, b, c] = parse(out.jsonl);
+    expect(a?.persona).toEqual({ displayName: 'Mary (sister)', personName: 'Mary' });
+    expect(a?.turns).toEqual([{ author: 'Sam', text: 'hi' }]);
+    expect(b?.turns).toEqual([
+      { author: 'Sam', text: 'hi' }, { author: 'Mary', text: 'hey' },
+      { author: 'Sam', text: 'dinner?' }, { author: 'Lu', text: 'me too' },
+    ]);
+    expect(b?.reply).toBe('yes!!\n8pm?');
+    // A week later is another conversation: no earlier exchange.
+    expect(c?.turns).toEqual([{ author: 'Sam', text: 'next week?' }]);
+    // The chat form is unchanged: the context replied to only.
+    expect(b?.messages[1]?.content).toBe('Sam: dinner?\nLu: me too');
   });
 
   it('gives an empty dataset for a persona without pairs', () => {
