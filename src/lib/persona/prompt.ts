@@ -19,8 +19,11 @@ export interface PromptInput {
   memories: { item: MemoryItem; score: number }[];
   /** Retrieved real reply pairs, best first (never held-out ones). */
   examples: { pair: ReplyPair; score: number }[];
-  /** The conversation, oldest first, ending with the new user message. */
-  history: { role: 'user' | 'assistant'; content: string }[];
+  /**
+   * The conversation, oldest first, ending with the new user message. `author` names who wrote a user
+   * turn when it is not `userName` (a group chat); only the transcript prompt writes speaker names.
+   */
+  history: { role: 'user' | 'assistant'; content: string; author?: string }[];
   contextWindow: number;
   maxReplyTokens: number;
   countTokens: (texts: string[]) => Promise<number[]>;
@@ -172,13 +175,13 @@ function header(input: PromptInput): string {
   );
 }
 
-function styleText(profile: StyleProfile, personName: string): string {
+export function styleText(profile: StyleProfile, personName: string): string {
   const summary = profile.summary.trim() !== '' ? profile.summary.trim() : styleSummary(profile);
   const rules = styleRules(profile);
   return `How ${personName} writes: ${summary}${rules.length > 0 ? `\nRules: ${rules.join(' ')}` : ''}`;
 }
 
-function memoryLine(m: MemoryItem): string {
+export function memoryLine(m: MemoryItem): string {
   return m.eventDate !== undefined ? `${m.text} (${m.eventDate})` : m.text;
 }
 
@@ -221,7 +224,7 @@ export function definitionRulesText(definition: PersonaDefinition): string | nul
   return ['Your rules when you write:', ...dos.map((r) => `Do: ${r}`), ...donts.map((r) => `Never: ${r}`)].join('\n');
 }
 
-function handExampleText(example: ExampleExchange, userName: string | null, personName: string): string {
+export function handExampleText(example: ExampleExchange, userName: string | null, personName: string): string {
   return `When ${userName ?? 'someone'} said: ${example.user.trim()}\n${personName} answered: ${example.reply.trim()}`;
 }
 
@@ -241,7 +244,7 @@ function memoriesHead(input: PromptInput): string {
   return isStandalone(input) ? MEMORIES_HEAD_STANDALONE : SECTION_HEAD.memories(input.personName);
 }
 
-function knowledgeLine(k: { text: string; source: string }): string {
+export function knowledgeLine(k: { text: string; source: string }): string {
   return `From “${k.source}”: ${k.text.trim()}`;
 }
 
