@@ -1,7 +1,8 @@
 // Fine-tune JSONL: one chat-format line per training pair (never a held-out one), system prompt from the
 // persona, context as "Name: text" lines, empty pairs skipped and counted.
 import { describe, expect, it } from 'vitest';
-import { finetuneJsonl, finetuneSystemPrompt } from '../../src/lib/persona/finetune';
+import { finetuneJsonl, finetunePromptParts, finetuneSystemPrompt } from '../../src/lib/persona/finetune';
+import { assembleTranscriptPrompt } from '../../src/lib/persona/transcript-prompt';
 import { emptyDefinition, type ReplyPair } from '../../src/lib/persona/types';
 
 const pair = (id: string, context: [string, string][], reply: string, heldOut = false, at = '2024-01-01T10:00'): ReplyPair => ({
@@ -67,6 +68,20 @@ describe('fine-tune dataset', () => {
     expect(c?.turns).toEqual([{ author: 'Sam', text: 'next week?' }]);
     // The chat form is unchanged: the context replied to only.
     expect(b?.messages[1]?.content).toBe('Sam: dinner?\nLu: me too');
+  });
+
+  it("carries the app's own prompt parts: the transcript header the chat sends and the chat system message", async () => {
+    const parts = await finetunePromptParts({ displayName: 'Mary', personName: 'Mary', userName: 'Sam', profile: null, pinnedMemories: [], definition: input.definition });
+    const chat = await assembleTranscriptPrompt({
+      personaName: 'Mary', personName: 'Mary', userName: 'Sam', profile: null, pinnedMemories: [], memories: [], examples: [],
+      history: [{ role: 'user', content: 'what are you up to' }], contextWindow: 4096, maxReplyTokens: 64,
+      countTokens: (texts) => Promise.resolve(texts.map((t) => t.length)), definition: input.definition,
+    });
+    expect(chat.prompt.startsWith(parts.transcriptHeader)).toBe(true);
+    expect(parts.transcriptHeader).toContain('A text-message chat between Mary and Sam');
+    expect(parts.chatSystem).toContain('Mary');
+    const [line] = parse(finetuneJsonl({ ...input, prompt: parts }).jsonl);
+    expect(line).toMatchObject({ prompt: parts });
   });
 
   it('gives an empty dataset for a persona without pairs', () => {

@@ -6,7 +6,9 @@
 // skipped and counted.
 
 import { localTsToMs } from '../ingest/normalize';
-import type { PersonaDefinition, ReplyPair } from './types';
+import { assemblePrompt, type PromptInput } from './prompt';
+import { assembleTranscriptPrompt } from './transcript-prompt';
+import type { MemoryItem, PersonaDefinition, PersonaOrigin, ReplyPair, StyleProfile } from './types';
 
 export interface FinetuneInput {
   displayName: string;
@@ -14,6 +16,30 @@ export interface FinetuneInput {
   styleSummary: string | null;
   definition: PersonaDefinition | undefined;
   pairs: readonly ReplyPair[];
+  /** The conversation-independent parts of the app's own prompts (finetunePromptParts), written on every line. */
+  prompt?: FinetunePromptParts;
+}
+
+/**
+ * What the app's prompts hold besides the conversation, as the app renders them for this persona: the
+ * transcript prompt's stable header (base models) and the chat system message (instruct models), with no
+ * retrieved examples or memories (those depend on the message answered).
+ */
+export interface FinetunePromptParts {
+  transcriptHeader: string;
+  chatSystem: string;
+  /** The user's name in the chat (who the persona talks to), or null. */
+  userName: string | null;
+}
+
+export interface FinetunePromptSources {
+  displayName: string;
+  personName: string;
+  userName: string | null;
+  profile: StyleProfile | null;
+  pinnedMemories: MemoryItem[];
+  definition?: PersonaDefinition;
+  origin?: PersonaOrigin;
 }
 
 /** One turn before the reply, oldest first: the other people's context, and earlier exchanges. */
@@ -30,6 +56,7 @@ export interface FinetuneLine {
   /** The turns before the reply, oldest first (earlier exchanges, then the context replied to). */
   turns: FinetuneTurn[];
   reply: string;
+  prompt?: FinetunePromptParts;
 }
 
 /** Earlier exchanges (a previous pair's context and reply) kept before a pair's own context, at most. */
@@ -90,6 +117,7 @@ export function finetuneJsonl(input: FinetuneInput): FinetuneOutput {
       persona,
       turns: [...history, ...contextTurns],
       reply: pair.reply,
+      ...(input.prompt === undefined ? {} : { prompt: input.prompt }),
     };
     lines.push(JSON.stringify(line));
     earlier.push({ turns: contextTurns, reply: pair.reply, replyMs: localTsToMs(pair.replyTs) });
@@ -115,4 +143,28 @@ function historyBefore(
     turns.unshift(...prev.turns, { author: personName, text: prev.reply });
   }
   return turns;
+}
+
+/** Renders the prompt parts through the app's own builders, so a trainer sees the text the app sends. */
+export async function finetunePromptParts(src: FinetunePromptSources): Promise<FinetunePromptParts> {
+  const input: PromptInput = {
+    personaName: src.displayName,
+    personName: src.personName,
+    userName: src.userName,
+    profile: src.profile,
+    pinnedMemories: src.pinnedMemories,
+    memories: [],
+    examples: [],
+    // A placeholder message: the parts kept are those that do not depend on it.
+    history: [{ role: 'user', content: '.' }],
+    // Room for everything the persona has: the header must never be cut for the budget here.
+    contextWindow: 1 << 20,
+    maxReplyTokens: 64,
+    countTokens: (texts) => Promise.resolve(texts.map((t) => Math.ceil(t.length / 4))),
+    ...(src.definition === undefined ? {} : { definition: src.definition }),
+    ...(src.origin === undefined ? {} : { origin: src.origin }),
+  };
+  const [transcript, chat] = await Promise.all([assembleTranscriptPrompt(input), assemblePrompt(input)]);
+  const system = chat.messages.find((m) => m.role === 'system')?.content ?? '';
+  return { transcriptHeader: transcript.prompt.slice(0, transcript.stableChars), chatSystem: system, userName: src.userName };
 }
