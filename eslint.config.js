@@ -18,6 +18,8 @@ const ENGINE_OWNERS = {
   'png-chunks-extract': ['src/lib/persona/png-card.ts'],
   'png-chunks-encode': ['src/lib/persona/png-card.ts'],
   'png-chunk-text': ['src/lib/persona/png-card.ts'],
+  // Native llama.cpp: the trainer's tests load adapters with it.
+  'node-llama-cpp': ['trainer/tests/node/llama.ts'],
   // Not an engine, but its configuration (jitless, for the CSP) must be set before any schema runs.
   zod: ['src/lib/zod.ts'],
 };
@@ -46,7 +48,7 @@ const engineOwners = {
 };
 
 export default ts.config(
-  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/'] },
+  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', 'trainer/.venv/', '.models/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,
