@@ -100,7 +100,10 @@ def read_finetune_jsonl(path: str | Path) -> list[Example]:
     except UnicodeDecodeError as error:
         raise DatasetError(f"{name}: not UTF-8 text (byte {error.start}); is this the fine-tune .jsonl export?") from None
     examples: list[Example] = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Lines end at "\n" only: str.splitlines() would also split inside JSON strings at U+2028, U+0085...
+    # which JSON.stringify writes unescaped.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if line.strip() == "":
             continue
         where = f"{name}, line {number}"

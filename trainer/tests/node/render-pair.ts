@@ -26,12 +26,15 @@ async function main(): Promise<void> {
   const sources = { displayName: c.displayName, personName: c.personName, userName: c.userName, profile: c.profile, pinnedMemories: [] };
   const prompt = await finetunePromptParts(c.definition === undefined ? sources : { ...sources, definition: c.definition });
   const out = finetuneJsonl({ displayName: c.displayName, personName: c.personName, styleSummary: c.profile?.summary ?? null, definition: c.definition, pairs: c.pairs, prompt });
-  // The conversation as the chat holds it: the others' turns as user messages (with their author), the
-  // persona's replies as assistant messages.
-  const history: { role: 'user' | 'assistant'; content: string; author?: string }[] = [];
+  // The conversation as the chat would hold it: the others' turns as user messages (with their author),
+  // the persona's replies as assistant messages. The export keeps one earlier exchange (pairs of the case
+  // are minutes apart), so the chat here holds the previous pair and this one.
+  type Turn = { role: 'user' | 'assistant'; content: string; author?: string };
   const app: { prompt: string; continuation: string }[] = [];
+  let previous: Turn[] = [];
   for (const pair of c.pairs) {
-    for (const line of pair.context) history.push({ role: 'user', content: line.text, author: line.author });
+    const own: Turn[] = pair.context.map((line) => ({ role: 'user', content: line.text, author: line.author }));
+    const history = [...previous, ...own];
     const rendered = await assembleTranscriptPrompt({
       personaName: c.displayName,
       personName: c.personName,
@@ -40,14 +43,14 @@ async function main(): Promise<void> {
       pinnedMemories: [],
       memories: [],
       examples: [],
-      history: [...history],
+      history,
       contextWindow: 1 << 16,
       maxReplyTokens: 64,
       countTokens: (texts) => Promise.resolve(texts.map((t) => Math.ceil(t.length / 4))),
       ...(c.definition === undefined ? {} : { definition: c.definition }),
     });
     app.push({ prompt: rendered.prompt, continuation: transcriptContinuation(pair.reply, c.displayName) });
-    history.push({ role: 'assistant', content: pair.reply });
+    previous = [...own, { role: 'assistant', content: pair.reply }];
   }
   process.stdout.write(JSON.stringify({ jsonl: out.jsonl, app }));
 }
