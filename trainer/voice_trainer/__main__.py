@@ -31,6 +31,7 @@ def parse(argv: list[str]) -> TrainConfig:
     p.add_argument("--epochs", type=float, default=1.0, help="passes over the training pairs (default 1)")
     p.add_argument("--steps", dest="max_steps", type=int, help="stop after this many steps instead")
     p.add_argument("--max-pairs", type=int, help="train on at most this many pairs (the oldest)")
+    p.add_argument("--max-eval-pairs", type=int, help="measure on at most this many held-out pairs (the oldest)")
     p.add_argument("--max-tokens", type=int, default=256, help="longest prompt+reply in tokens; older turns are dropped to fit (default 256)")
     p.add_argument("--seed", type=int, default=1, help="seed of the data order, dropout and initialisation (default 1)")
     p.add_argument("--format", dest="prompt_format", choices=("auto", "transcript", "chat"), default="auto",

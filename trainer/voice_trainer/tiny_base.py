@@ -76,7 +76,9 @@ def write_tiny_base(path: str | Path, *, seed: int = 0, hidden: int = 64, blocks
     writer.add_add_eos_token(False)
     writer.add_add_space_prefix(False)
 
-    writer.add_tensor("token_embd.weight", (rng.standard_normal((vocab, hidden)) * 0.5).astype(np.float32))
+    # Tied input/output embedding: small enough that the untrained logits are near uniform (a loss near
+    # ln(vocab)), so a few training steps visibly move the greedy output.
+    writer.add_tensor("token_embd.weight", (rng.standard_normal((vocab, hidden)) * 0.1).astype(np.float32))
     for b in range(blocks):
         p = f"blk.{b}"
         writer.add_tensor(f"{p}.attn_norm.weight", norm(hidden))

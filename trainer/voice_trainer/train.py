@@ -39,6 +39,7 @@ class TrainConfig:
     epochs: float = 1.0
     max_steps: int | None = None
     max_pairs: int | None = None
+    max_eval_pairs: int | None = None
     max_tokens: int = 256
     seed: int = 1
     prompt_format: str = "auto"  # auto | transcript | chat
@@ -57,6 +58,9 @@ class TrainResult:
     eval_pairs: int
     steps: int
     seconds: float
+    # Training steps only (no loading, no held-out passes): wall and this process's CPU seconds.
+    train_seconds: float
+    train_cpu_seconds: float
     eval_loss_before: float | None
     eval_loss_after: float | None
     truncated: int = 0
@@ -138,6 +142,8 @@ def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
         # The export is oldest first: the latest replies are the held-out ones, as in the app.
         cut = len(examples) - max(1, round(len(examples) * config.eval_share))
         examples, eval_examples = examples[:cut], examples[cut:]
+    if config.max_eval_pairs is not None:
+        eval_examples = eval_examples[: config.max_eval_pairs]
 
     prompt_format = config.prompt_format
     if prompt_format == "auto":
@@ -267,6 +273,7 @@ def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
 
     peft_model.train()
     loop_started = time.monotonic()
+    loop_cpu = time.process_time()
     first_step = step
     history: list[dict] = []
     while step < total_steps:
@@ -286,6 +293,10 @@ def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
         if step % config.checkpoint_every == 0 and step < total_steps:
             save_checkpoint()
 
+    train_seconds, train_cpu = time.monotonic() - loop_started, time.process_time() - loop_cpu
+    if step > first_step:
+        _say(log, f"train: {step - first_step} steps in {_duration(train_seconds)} ({train_seconds / (step - first_step):.1f} s/step, "
+             f"CPU {train_cpu / (step - first_step):.1f} s/step)")
     after = eval_loss()
     if after is not None and before is not None:
         _say(log, f"train: held-out loss after: {after:.4f} nats/token (perplexity {math.exp(after):.1f}); before {before:.4f}")
@@ -297,7 +308,7 @@ def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
     seconds = time.monotonic() - started
     _say(log, f"train: wrote {config.out} ({len(tensors)} adapted matrices) in {_duration(seconds)}")
     return TrainResult(adapter=str(config.out), prompt_format=prompt_format, train_pairs=len(encoded_train), eval_pairs=len(encoded_eval),
-                       steps=step, seconds=seconds, eval_loss_before=before, eval_loss_after=after, truncated=truncated, log=history)
+                       steps=step, seconds=seconds, train_seconds=train_seconds, train_cpu_seconds=train_cpu, eval_loss_before=before, eval_loss_after=after, truncated=truncated, log=history)
 
 
 def adapter_tensors(peft_model, info: GgufInfo) -> dict[str, tuple]:
