@@ -34,7 +34,7 @@ def tiny_vocab() -> tuple[list[str], list[float], list[int]]:
 
 
 def write_tiny_base(path: str | Path, *, seed: int = 0, hidden: int = 64, blocks: int = 2, heads: int = 2,
-                    kv_heads: int = 1, ffn: int = 128, context: int = 512) -> Path:
+                    kv_heads: int = 1, ffn: int = 128, context: int = 512, chat_template: str | None = None) -> Path:
     """Writes the model and returns its path. The same arguments always give the same bytes."""
     path = Path(path)
     rng = np.random.default_rng(seed)
@@ -75,6 +75,8 @@ def write_tiny_base(path: str | Path, *, seed: int = 0, hidden: int = 64, blocks
     writer.add_add_bos_token(True)
     writer.add_add_eos_token(False)
     writer.add_add_space_prefix(False)
+    if chat_template is not None:
+        writer.add_chat_template(chat_template)
 
     # Tied input/output embedding: small enough that the untrained logits are near uniform (a loss near
     # ln(vocab)), so a few training steps visibly move the greedy output.

@@ -106,7 +106,9 @@ def encode(tokenizer, example: Example, render: Callable[[Example, int], Rendere
     BOS) and the example reported as truncated."""
     for start in range(len(example.turns)):
         rendered = render(example, start)
-        prompt = tokenizer(rendered.prompt, add_special_tokens=True)["input_ids"]
+        # A chat template may write BOS itself; then a second one must not be added.
+        own_bos = tokenizer.bos_token is not None and rendered.prompt.startswith(tokenizer.bos_token)
+        prompt = tokenizer(rendered.prompt, add_special_tokens=not own_bos)["input_ids"]
         answer = tokenizer(rendered.answer, add_special_tokens=False)["input_ids"]
         if len(prompt) + len(answer) <= max_tokens:
             return Encoded(prompt + answer, len(prompt)), False
