@@ -53,7 +53,7 @@ const engineOwners = {
 };
 
 export default ts.config(
-  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', '.models/', 'tests/e2e/served/'] },
+  { ignores: ['dist/', 'dist-*/', 'dev-dist/', 'node_modules/', 'test-results*/', 'playwright-report/', 'tests/.tmp/', 'tests/.models/', '.models/', 'trainer/.venv/', 'tests/e2e/served/'] },
   js.configs.recommended,
   ...ts.configs.recommended,
   ...svelte.configs.recommended,

@@ -24,15 +24,23 @@ Parses a chat export (WhatsApp .txt/.zip, imessage-exporter .txt/.html, iMazing 
   --json      one JSON object per parsed item and line: {"ts","author","kind","text"}
   --profile   the style profile (one JSON object) of one participant: --person NAME, or by default
               the author with the most text messages; PII is masked first, as in the app
+  --finetune  the persona's fine-tune JSONL, as the app exports it (training pairs only), for
+              \`npm run train\`; --me NAME: who the persona talks to (default: the other participant
+              of a two-person chat); --held-out: the held-out pairs instead, in the same form, to
+              measure an adapter on replies it never saw
 `;
 
-type Mode = 'human' | 'summary' | 'json' | 'profile';
+type Mode = 'human' | 'summary' | 'json' | 'profile' | 'finetune';
 
 interface Args {
   path: string;
   mode: Mode;
-  /** --profile: whose profile (default: the author with the most text messages). */
+  /** --profile, --finetune: whose (default: the author with the most text messages). */
   person?: string;
+  /** --finetune: who the persona talks to. */
+  me?: string;
+  /** --finetune: write the held-out pairs instead of the training ones. */
+  heldOut?: boolean;
 }
 
 function parseArgs(argv: readonly string[]): Args | 'help' {
@@ -40,23 +48,31 @@ function parseArgs(argv: readonly string[]): Args | 'help' {
   let mode: Mode = 'human';
   let modeFlags = 0;
   let person: string | undefined;
+  let me: string | undefined;
+  let heldOut = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
-    if (arg === '--summary' || arg === '--json' || arg === '--profile') {
-      mode = arg === '--summary' ? 'summary' : arg === '--json' ? 'json' : 'profile';
+    if (arg === '--summary' || arg === '--json' || arg === '--profile' || arg === '--finetune') {
+      mode = arg === '--summary' ? 'summary' : arg === '--json' ? 'json' : arg === '--profile' ? 'profile' : 'finetune';
       modeFlags++;
     } else if (arg === '--person' || arg.startsWith('--person=')) {
       person = arg === '--person' ? argv[++i] : arg.slice('--person='.length);
       if (person === undefined || person === '') throw new UsageError('--person needs a name');
+    } else if (arg === '--me' || arg.startsWith('--me=')) {
+      me = arg === '--me' ? argv[++i] : arg.slice('--me='.length);
+      if (me === undefined || me === '') throw new UsageError('--me needs a name');
+    } else if (arg === '--held-out') {
+      heldOut = true;
     } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown option ${arg}`);
     else if (path === undefined) path = arg;
     else throw new UsageError('give exactly one file');
   }
   if (path === undefined) throw new UsageError('no file given');
-  if (modeFlags > 1) throw new UsageError('--summary, --json and --profile cannot be combined');
-  if (person !== undefined && mode !== 'profile') throw new UsageError('--person goes with --profile');
-  return person === undefined ? { path, mode } : { path, mode, person };
+  if (modeFlags > 1) throw new UsageError('--summary, --json, --profile and --finetune cannot be combined');
+  if (person !== undefined && mode !== 'profile' && mode !== 'finetune') throw new UsageError('--person goes with --profile or --finetune');
+  if ((me !== undefined || heldOut) && mode !== 'finetune') throw new UsageError('--me and --held-out go with --finetune');
+  return { path, mode, ...(person === undefined ? {} : { person }), ...(me === undefined ? {} : { me }), ...(heldOut ? { heldOut } : {}) };
 }
 
 /** Writes and waits for the pipe to drain, so big --json outputs do not pile up in memory. */
@@ -90,6 +106,40 @@ async function styleProfileOf(result: ParseResult, person: string | undefined): 
   const ids = messageIds(result.items);
   const messages = items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
   return computeStyleProfile(messages, turnsWithIds(items, ids, { maxGapMinutes: 5 }), name);
+}
+
+/**
+ * The fine-tune JSONL of one participant, built as the app builds and exports it: PII masked (a fixed
+ * salt, so the output repeats), turns of bursts within 5 minutes, profile and pairs from all messages,
+ * the app's prompt parts. With `heldOut`, the held-out pairs in the same form (for measuring, never training).
+ */
+async function finetuneOf(result: ParseResult, args: Args): Promise<{ jsonl: string; lines: number }> {
+  const { authorStats, messageIds, turnsWithIds } = await import('../lib/ingest/normalize');
+  const { createMasker } = await import('../lib/ingest/mask');
+  const { computeStyleProfile } = await loadStyle();
+  const { buildPairs } = await import('../lib/persona/pairs');
+  const { finetuneJsonl, finetunePromptParts } = await import('../lib/persona/finetune');
+  const byMessages = [...authorStats(result.items)].sort((a, b) => b.messages - a.messages);
+  const names = byMessages.map((s) => s.author);
+  const person = args.person ?? names[0];
+  if (person === undefined || !names.includes(person)) {
+    throw new UsageError(person === undefined ? 'the chat has no participants' : `no participant named "${person}" (participants: ${names.join(', ')})`);
+  }
+  if (args.me !== undefined && !names.includes(args.me)) throw new UsageError(`no participant named "${args.me}" for --me (participants: ${names.join(', ')})`);
+  const others = names.filter((n) => n !== person);
+  const me = args.me ?? (others.length === 1 ? (others[0] ?? null) : null);
+  const mask = createMasker({ salt: 'personayou-finetune' });
+  const items = result.items.map((item) => (item.kind === 'message' ? { ...item, text: mask(item.text).text } : item));
+  const ids = messageIds(result.items);
+  const messages = items.map((item, i) => ({ id: ids[i] ?? '', ts: item.ts, author: item.author, kind: item.kind, text: item.text }));
+  const turns = turnsWithIds(items, ids, { maxGapMinutes: 5 });
+  const profile = computeStyleProfile(messages, turns, person);
+  const { pairs } = buildPairs(turns, person);
+  const prompt = await finetunePromptParts({ displayName: person, personName: person, userName: me, profile, pinnedMemories: [] });
+  // The export writes the pairs not held out; for --held-out, flip which ones those are.
+  const chosen = args.heldOut === true ? pairs.map((p) => ({ ...p, heldOut: !p.heldOut })) : pairs;
+  const out = finetuneJsonl({ displayName: person, personName: person, styleSummary: profile.summary, definition: undefined, pairs: chosen, prompt });
+  return { jsonl: out.jsonl, lines: out.lines };
 }
 
 function humanSummary(path: string, result: ParseResult, summarize: typeof Ingest.summarize): string {
@@ -155,7 +205,17 @@ async function main(argv: readonly string[]): Promise<number> {
     throw error;
   }
 
-  if (mode === 'profile') {
+  if (mode === 'finetune') {
+    try {
+      const out = await finetuneOf(result, args);
+      await write(out.jsonl);
+      process.stderr.write(`ingest: ${out.lines} ${args.heldOut === true ? 'held-out' : 'training'} pairs\n`);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      process.stderr.write(`ingest: ${error.message}\n`);
+      return 2;
+    }
+  } else if (mode === 'profile') {
     try {
       await write(`${JSON.stringify(await styleProfileOf(result, args.person))}\n`);
     } catch (error) {

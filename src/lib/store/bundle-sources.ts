@@ -3,7 +3,7 @@
 // pairs, and one conversation for SillyTavern. Only stored text is read, so masked PII stays masked.
 
 import { buildCard, cardPng, pickOpeners, type CardV3 } from '../persona/card';
-import { finetuneJsonl, type FinetuneOutput } from '../persona/finetune';
+import { finetuneJsonl, finetunePromptParts, type FinetuneOutput } from '../persona/finetune';
 import { sillyTavernChat } from '../persona/sillytavern';
 import { AppError } from '../rpc/app-error';
 import type { PersonaDb } from './db';
@@ -52,19 +52,35 @@ export async function exportCard(
 }
 
 export async function exportFinetune(db: PersonaDb, personaId: string): Promise<FinetuneOutput & { fileName: string }> {
-  return db.transaction('r', [db.personas, db.profiles, db.pairs], async () => {
+  const read = await db.transaction('r', [db.personas, db.profiles, db.pairs, db.memories], async () => {
     const persona = await db.personas.get(personaId);
     if (persona === undefined) throw missing();
     const profile = await db.profiles.get(personaId);
-    const out = finetuneJsonl({
-      displayName: persona.displayName,
-      personName: persona.personName,
-      styleSummary: profile?.profile.summary ?? null,
-      definition: persona.definition,
-      pairs: await db.pairs.where('personaId').equals(personaId).sortBy('replyTs'),
-    });
-    return { ...out, fileName: `${safeFileStem(persona.displayName)}.finetune.jsonl` };
+    const pinned = await db.memories.where('personaId').equals(personaId).filter((m) => m.pinned && m.supersededBy === undefined).toArray();
+    const pairs = await db.pairs.where('personaId').equals(personaId).sortBy('replyTs');
+    return { persona, profile: profile?.profile ?? null, pinned, pairs };
   });
+  const { persona, profile, pinned, pairs } = read;
+  // Outside the transaction: the prompt builders are pure but async, and Dexie ends a transaction
+  // that awaits anything else.
+  const prompt = await finetunePromptParts({
+    displayName: persona.displayName,
+    personName: persona.personName,
+    userName: persona.selfName,
+    profile,
+    pinnedMemories: pinned,
+    ...(persona.definition === undefined ? {} : { definition: persona.definition }),
+    ...(persona.origin === undefined ? {} : { origin: persona.origin }),
+  });
+  const out = finetuneJsonl({
+    displayName: persona.displayName,
+    personName: persona.personName,
+    styleSummary: profile?.summary ?? null,
+    definition: persona.definition,
+    pairs,
+    prompt,
+  });
+  return { ...out, fileName: `${safeFileStem(persona.displayName)}.finetune.jsonl` };
 }
 
 export async function exportSillyTavernChat(db: PersonaDb, conversationId: string): Promise<{ fileName: string; jsonl: string; lines: number }> {
