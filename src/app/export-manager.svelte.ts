@@ -5,7 +5,7 @@
 import type { ConversationRow } from '../lib/store/schema';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import type { BundleProgress } from '../lib/store/bundle';
-import type { ExportRequest, ExportedFile } from '../lib/store/bundle-portable';
+import type { ExportRequest, ExportedFile } from '../lib/importer/portable';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
 import { colourOf, solidPng } from '../lib/persona/png-card';
 import { listConversations, openDb } from '../lib/store/index';

@@ -17,7 +17,7 @@ import type { Result } from '../lib/rpc/progress';
 import { openDb } from '../lib/store/db';
 import {
   addBlindRound,
-  loadFidelitySources,
+  readFidelityRows,
   resetBlindRounds,
   saveFidelityReport,
   watchBlindRounds,
@@ -25,6 +25,8 @@ import {
 } from '../lib/store/fidelity';
 import type { BlindRoundRow, FidelityReportRow, PersonaRow } from '../lib/store/schema';
 import { getEmbedJob } from '../lib/store/vectors';
+import { fidelitySources } from '../lib/persona/fidelity-sources';
+import type { PersonaDb } from '../lib/store/db';
 import { embeddings } from './embed-manager.svelte';
 import { formatEta, type ProgressView } from './format';
 import type { ModelManager } from './model-manager.svelte';
@@ -104,6 +106,12 @@ function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Pro
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** The stored rows of a persona, turned into what an evaluation is computed from (training period only). */
+async function loadFidelitySources(db: PersonaDb, personaId: string) {
+  const rows = await readFidelityRows(db, personaId);
+  return rows === undefined ? undefined : fidelitySources(rows);
 }
 
 export class FidelityManager {

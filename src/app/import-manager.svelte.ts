@@ -3,7 +3,7 @@
 // terminated, the pending call is abandoned, and nothing was stored (commits are one transaction).
 
 import type { Analysis, CommitChoice, CommitResult } from '../lib/importer/ingest-api';
-import type { PortableImport } from '../lib/store/bundle-portable';
+import type { PortableImport } from '../lib/importer/portable';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
 import type { ImportProgress, Result } from '../lib/rpc/progress';

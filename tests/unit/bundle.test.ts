@@ -12,7 +12,7 @@ import { openZip, writeZip } from '../../src/lib/ingest/zip';
 import { AppError } from '../../src/lib/rpc/app-error';
 import { BUNDLE_SCHEMA_VERSION, exportBundle, importBundle, sha256Hex } from '../../src/lib/store/bundle';
 import { ROW_SCHEMAS } from '../../src/lib/store/bundle-rows';
-import { exportCard, exportFinetune, exportSillyTavernChat } from '../../src/lib/store/bundle-sources';
+import { exportCard, exportFinetune, exportSillyTavernChat } from '../../src/lib/importer/portable-exports';
 import { appendChatMessage, createConversation } from '../../src/lib/store/conversations';
 import { PersonaDb, personaIndexedTables } from '../../src/lib/store/db';
 import { forgetMemory, saveSnapshot } from '../../src/lib/store/persona-data';

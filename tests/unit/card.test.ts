@@ -7,8 +7,8 @@ import { readCard, pickOpeners, parseMesExample, type CardV3 } from '../../src/l
 import { readPngText, solidPng, utf8ToBase64, writePngText, base64ToUtf8 } from '../../src/lib/persona/png-card';
 import { emptyDefinition, type ReplyPair } from '../../src/lib/persona/types';
 import { AppError } from '../../src/lib/rpc/app-error';
-import { exportCard, personaCard } from '../../src/lib/store/bundle-sources';
-import { importPortable } from '../../src/lib/store/bundle-portable';
+import { exportCard, personaCard } from '../../src/lib/importer/portable-exports';
+import { importPortable } from '../../src/lib/importer/portable';
 import { PersonaDb } from '../../src/lib/store/db';
 import { createStandalonePersona } from '../../src/lib/store/standalone';
 

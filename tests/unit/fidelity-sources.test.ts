@@ -8,12 +8,13 @@ import { describe, expect, it } from 'vitest';
 import { createIngestApi } from '../../src/lib/importer/ingest-api';
 import { testSliceStart } from '../../src/lib/persona/test-slice';
 import { PersonaDb } from '../../src/lib/store/db';
-import { loadFidelitySources } from '../../src/lib/store/fidelity';
+import { readFidelityRows } from '../../src/lib/store/fidelity';
+import { fidelitySources } from '../../src/lib/persona/fidelity-sources';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 const FILE = 'whatsapp/multi-format/whatstk__lorem-merge-part1.txt';
 
-describe('loadFidelitySources', () => {
+describe('fidelitySources of the stored rows', () => {
   it('reads only the training period for the classifier, the profile and the memories', async () => {
     const db = new PersonaDb({ indexedDB: new IDBFactory(), IDBKeyRange });
     const api = createIngestApi(() => db);
@@ -29,8 +30,9 @@ describe('loadFidelitySources', () => {
       firstSeen: '2099-01-01T00:00:00', lastSeen: '2099-01-01T00:00:00', confidence: 1, pinned: true, origin: 'rule', createdAt: 1, updatedAt: 1,
     });
 
-    const sources = await loadFidelitySources(db, id);
-    if (sources === undefined) throw new Error('persona missing');
+    const rows = await readFidelityRows(db, id);
+    if (rows === undefined) throw new Error('persona missing');
+    const sources = fidelitySources(rows);
     const start = testSliceStart(sources.pairs);
     if (start === null) throw new Error('the fixture has no held-out pairs');
     const all = await db.messages.where('personaId').equals(id).toArray();

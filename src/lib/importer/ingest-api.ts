@@ -22,7 +22,7 @@ import {
 import { buildPersona, finishPersonas, personaBuilder } from './build-persona';
 import { guessSelf, participantsOf, type Participant } from './participants';
 import { readFileBytes } from './read-file';
-import { exportPortable, importPortable } from '../store/bundle-portable';
+import { exportPortable, importPortable } from './portable';
 import { maskKeyIdOf, maskedElsewhere } from '../store/import-commit';
 
 export interface AnalyzedFileOk {
@@ -312,7 +312,7 @@ export function createIngestApi(openDb: () => PersonaDb) {
     discard,
     rebuild,
     finish,
-    // Persona portability (bundle, card, fine-tune data, SillyTavern chat): see src/lib/store/bundle-portable.ts.
+    // Persona portability (bundle, card, fine-tune data, SillyTavern chat): see src/lib/importer/portable.ts.
     exportPortable: (request: Parameters<typeof exportPortable>[1], onProgress: Parameters<typeof exportPortable>[2]) =>
       exportPortable(openDb(), request, onProgress),
     importPortable: (file: File, onProgress: (progress: ImportProgress) => void) => importPortable(openDb(), file, onProgress),

@@ -4,11 +4,8 @@
 
 import { Dexie, liveQuery, type Observable } from 'dexie';
 import type { FidelityReport } from '../persona/fidelity-run';
-import { computeStyleProfile } from '../persona/style';
-import { memoriesBeforeTest, testSliceStart } from '../persona/test-slice';
-import type { StyleProfile } from '../persona/types';
 import type { PersonaDb } from './db';
-import type { BlindRoundRow, FidelityReportRow, MemoryRow, MessageRow, PairRow, PersonaRow } from './schema';
+import type { BlindRoundRow, FidelityReportRow } from './schema';
 
 /** Reports kept per persona: enough to compare a few runs, small enough to not hoard samples. */
 export const REPORTS_KEPT = 5;
@@ -73,57 +70,18 @@ export async function resetBlindRounds(db: PersonaDb, personaId: string): Promis
   await db.blindRounds.where('personaId').equals(personaId).delete();
 }
 
-/** What an evaluation of a persona is computed from, read in one transaction. */
-export interface FidelitySources {
-  persona: PersonaRow;
-  profile: StyleProfile | null;
-  /** All pairs, held-out ones included (they are the test slice), in time order. */
-  pairs: PairRow[];
-  /** Current memories (superseded ones left out, as in the chat) from before the test slice. */
-  memories: MemoryRow[];
-  /** Message texts written before the test slice: the authorship classifier's training data. */
-  personMessages: string[];
-  otherMessages: string[];
-}
-
-export async function loadFidelitySources(db: PersonaDb, personaId: string): Promise<FidelitySources | undefined> {
+/** The stored rows an evaluation is computed from (lib/persona/fidelity-sources.ts), read in one transaction. */
+export async function readFidelityRows(db: PersonaDb, personaId: string) {
   return db.transaction('r', [db.personas, db.profiles, db.pairs, db.memories, db.messages, db.turns], async () => {
     const persona = await db.personas.get(personaId);
     if (persona === undefined) return undefined;
-    const [stored, pairs, memories] = await Promise.all([
+    const [profile, pairs, memories, messages, turns] = await Promise.all([
       db.profiles.get(personaId),
       db.pairs.where('personaId').equals(personaId).toArray(),
       db.memories.where('personaId').equals(personaId).filter((m) => m.supersededBy === undefined).toArray(),
+      db.messages.where('[personaId+sortKey]').between([personaId, Dexie.minKey], [personaId, Dexie.maxKey]).toArray(),
+      db.turns.where('personaId').equals(personaId).toArray(),
     ]);
-    pairs.sort((a, b) => (a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : 0));
-    // The test slice starts with the first line of the earliest held-out context: nothing said from then on
-    // may train anything (contextTs is the context's last line, so earlier lines of it would slip through).
-    const cutoff = testSliceStart(pairs);
-    const before = (ts: string): boolean => cutoff === null || ts < cutoff;
-    const training: MessageRow[] = [];
-    await db.messages
-      .where('[personaId+sortKey]')
-      .between([personaId, Dexie.minKey], [personaId, Dexie.maxKey])
-      .each((m) => {
-        if (before(m.ts)) training.push(m);
-      });
-    const texts = (mine: boolean): string[] =>
-      training.filter((m) => m.kind === 'message' && m.author !== null && m.text.trim() !== '' && (m.author === persona.personName) === mine).map((m) => m.text);
-    // The style profile too: measured on the training period only, so the prompt's style rules and the style
-    // adapter do not know how the held-out replies look. A summary the user wrote is kept.
-    let profile = stored?.profile ?? null;
-    if (profile !== null && cutoff !== null) {
-      const turns = (await db.turns.where('personaId').equals(personaId).toArray()).filter((t) => before(t.startTs));
-      const measured = computeStyleProfile(training, turns, persona.personName);
-      profile = stored?.summaryEdited === true ? { ...measured, summary: profile.summary } : measured;
-    }
-    return {
-      persona,
-      profile,
-      pairs,
-      memories: memoriesBeforeTest(memories, pairs),
-      personMessages: texts(true),
-      otherMessages: texts(false),
-    };
+    return { persona, profile: profile ?? null, pairs, memories, messages, turns };
   });
 }

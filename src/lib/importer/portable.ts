@@ -9,11 +9,11 @@ import { looksLikeCard, readCard } from '../persona/card';
 import { isPng } from '../persona/png-card';
 import { AppError, type AppErrorData } from '../rpc/app-error';
 import { throttle, type ImportProgress, type Result } from '../rpc/progress';
-import { readFileBytes } from '../importer/read-file';
-import type { PersonaDb } from './db';
-import { exportBundle, importBundle, looksLikeBundle, type BundleProgress } from './bundle';
-import { exportCard, exportFinetune, exportSillyTavernChat } from './bundle-sources';
-import { createStandalonePersona } from './standalone';
+import { readFileBytes } from './read-file';
+import type { PersonaDb } from '../store/db';
+import { exportBundle, importBundle, looksLikeBundle, type BundleProgress } from '../store/bundle';
+import { exportCard, exportFinetune, exportSillyTavernChat } from './portable-exports';
+import { createStandalonePersona } from '../store/standalone';
 import { version as APP_VERSION } from '../../../package.json';
 
 export type ExportRequest =
