@@ -7,7 +7,7 @@ import { ImportError } from '../../src/lib/ingest/errors';
 import { parseImessageHtml } from '../../src/lib/ingest/imessage/index';
 import { decodeEntities, scanHtml } from '../../src/lib/ingest/imessage/html-scan';
 import { parseExport } from '../../src/lib/ingest/index';
-import { summarize } from '../../src/lib/ingest/summary';
+import { summarize } from '../../src/lib/ingest/export-summary';
 import { pick, assertFailsOnlyWithImportError } from './ingest-helpers';
 
 const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));

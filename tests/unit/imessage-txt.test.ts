@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parseImessageTxt, parseTimestampLine } from '../../src/lib/ingest/imessage/index';
 import { ImportError } from '../../src/lib/ingest/errors';
 import { parseExport } from '../../src/lib/ingest/index';
-import { summarize } from '../../src/lib/ingest/summary';
+import { summarize } from '../../src/lib/ingest/export-summary';
 import { pick, assertFailsOnlyWithImportError } from './ingest-helpers';
 
 const SHARED = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../src/lib/ingest/errors';
-import { decodeText } from '../../src/lib/ingest/text';
+import { decodeText } from '../../src/lib/ingest/decode-text';
 import type { ParseResult } from '../../src/lib/ingest/types';
 import { looksLikeWhatsApp, parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
 

@@ -3,7 +3,7 @@
 // older values, recurring places/activities, provenance and stable ids.
 import { describe, expect, it } from 'vitest';
 import { hashString } from '../../src/lib/ingest/hash';
-import { findDate } from '../../src/lib/persona/dates';
+import { findDate } from '../../src/lib/persona/relative-dates';
 import { extractMemories, memoryLanguages } from '../../src/lib/persona/memory';
 import { memoryRules } from '../../src/lib/persona/memory-rules/index';
 import type { MessageLike } from '../../src/lib/persona/style';

@@ -8,7 +8,7 @@ import { isEmojiGrapheme, scanEmoji } from '../../src/lib/persona/emoji';
 import { detectLanguage } from '../../src/lib/persona/lang';
 import { laughFamily, laughterOf } from '../../src/lib/persona/laughter';
 import { computeStyleProfile, STYLE_PROFILE_VERSION } from '../../src/lib/persona/style';
-import { wordsOf } from '../../src/lib/persona/text';
+import { wordsOf } from '../../src/lib/persona/words';
 import { chat } from '../fixtures/persona/build-chat';
 
 const graphemes = (s: string): number => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(s)].length;

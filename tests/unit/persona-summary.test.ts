@@ -2,7 +2,7 @@
 // or against the others), and never otherwise; at most four sentences.
 import { describe, expect, it } from 'vitest';
 import { distribution, EDGES } from '../../src/lib/persona/distribution';
-import { styleSummary } from '../../src/lib/persona/summary';
+import { styleSummary } from '../../src/lib/persona/style-summary';
 import type { StyleProfile, StyleStats } from '../../src/lib/persona/types';
 import { neutralStats } from '../fixtures/persona/style-stats';
 

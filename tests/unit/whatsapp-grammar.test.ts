@@ -2,7 +2,7 @@
 // native digits, eras and calendars, invisible characters, and the file-wide date-order decision.
 
 import { describe, expect, it } from 'vitest';
-import { detectNumericOrder, hour24, toGregorian } from '../../src/lib/ingest/whatsapp/dates';
+import { detectNumericOrder, hour24, toGregorian } from '../../src/lib/ingest/whatsapp/header-dates';
 import { matchHeader } from '../../src/lib/ingest/whatsapp/header';
 import { looksLikeWhatsApp, parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
 import { HeaderTable } from '../../src/lib/ingest/whatsapp/table';

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../src/lib/ingest/errors';
-import { summarize } from '../../src/lib/ingest/summary';
-import { decodeText } from '../../src/lib/ingest/text';
+import { summarize } from '../../src/lib/ingest/export-summary';
+import { decodeText } from '../../src/lib/ingest/decode-text';
 import type { ParseProgress } from '../../src/lib/ingest/types';
 import { looksLikeWhatsApp, parseWhatsAppText } from '../../src/lib/ingest/whatsapp/index';
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { ImportError } from '../../src/lib/ingest/errors';
-import { decodeText, stripInvisible } from '../../src/lib/ingest/text';
+import { decodeText, stripInvisible } from '../../src/lib/ingest/decode-text';
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 

@@ -5,7 +5,7 @@
 
 import * as PapaModule from 'papaparse';
 import { ImportError } from './errors';
-import { stripInvisible } from './text';
+import { stripInvisible } from './decode-text';
 import { ITEM_KINDS, type ItemKind, type ParseOptions, type ParseResult, type ParsedItem } from './types';
 
 type PapaApi = typeof PapaModule;

@@ -7,7 +7,7 @@ import { firstLine, guessDelimiter, resolveGenericColumns, splitCsvLine } from '
 import { ImportError } from './errors';
 import { isImazingHeader } from './imessage/imazing';
 import { IMESSAGE_TIMESTAMP_LINE } from './imessage/timestamp';
-import { decodeText } from './text';
+import { decodeText } from './decode-text';
 import { looksLikeWhatsApp } from './whatsapp/index';
 
 export type TextFormat =

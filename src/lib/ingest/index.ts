@@ -7,7 +7,7 @@ import { requireFormat, type TextFormat } from './detect';
 import { ImportError } from './errors';
 import { parseImazingCsv, parseImessageHtml, parseImessageTxt } from './imessage/index';
 import { parseGenericJson } from './json';
-import { decodeText } from './text';
+import { decodeText } from './decode-text';
 import type { ExportFile, ParseOptions, ParseResult } from './types';
 import { parseWhatsAppText } from './whatsapp/index';
 import { chatNameFromFileName, extractChat } from './zip';
@@ -16,7 +16,7 @@ import { formatBytes } from '../util/format-bytes';
 export type * from './types';
 export { ITEM_KINDS } from './types';
 export { ImportError, type ImportErrorCode } from './errors';
-export { summarize, type ExportSummary, type SummaryItem } from './summary';
+export { summarize, type ExportSummary, type SummaryItem } from './export-summary';
 export { detectFormat, requireFormat, type DetectedFormat, type TextFormat } from './detect';
 
 /** Largest file this app reads into memory (a zip with media can be big; its chat text cannot). */

@@ -9,7 +9,7 @@ import { emojiKey, scanEmoji } from './emoji';
 import { laughterOf } from './laughter';
 import { ending } from './style';
 import type { StyleStats } from './types';
-import { cleanText, wordsOf } from './text';
+import { cleanText, wordsOf } from './words';
 import { fnv1a } from '../util/fnv1a';
 
 export type StylePartName = 'length' | 'bubbles' | 'emoji' | 'topEmojis' | 'casing' | 'endings' | 'laughter' | 'signature';

@@ -5,7 +5,7 @@
 // twice is recognised; anything unusable throws an AppError naming the file.
 
 import { hashString } from '../ingest/hash';
-import { decodeText } from '../ingest/text';
+import { decodeText } from '../ingest/decode-text';
 import { AppError } from '../rpc/app-error';
 
 /** Notes and letters, not books: a bigger file would be thousands of chunks to embed on a phone. */

@@ -8,13 +8,13 @@
 // slot (residence, employer, partner, the taste for one thing...) supersedes the older item.
 
 import { hashString } from '../ingest/hash';
-import { findDate, monthDay, type ResolvedDate } from './dates';
+import { findDate, monthDay, type ResolvedDate } from './relative-dates';
 import { detectLanguage, isFunctionWord } from './lang';
 import { laughFamily } from './laughter';
 import { MEMORY_LANGUAGES, memoryRules } from './memory-rules/index';
 import { rx, WORD_START, type FactKind, type LangRules, type SayContext } from './memory-rules/types';
 import type { MessageLike } from './style';
-import { cleanText, PLACEHOLDER, wordsOf } from './text';
+import { cleanText, PLACEHOLDER, wordsOf } from './words';
 import type { MemoryItem, MemoryType } from './types';
 
 export interface MemoryOptions {

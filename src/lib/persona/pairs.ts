@@ -10,7 +10,7 @@ import { localTsToMs } from '../ingest/normalize';
 import { scanEmoji } from './emoji';
 import { laughFamily } from './laughter';
 import type { TurnLike } from './style';
-import { comparable, wordsOf } from './text';
+import { comparable, wordsOf } from './words';
 import type { PairContextLine, PairsReport, ReplyPair } from './types';
 
 export interface PairsOptions {

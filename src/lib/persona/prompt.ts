@@ -6,7 +6,7 @@
 
 import type { ChatMessage } from '../llm/types';
 import { languageName } from './lang';
-import { styleSummary } from './summary';
+import { styleSummary } from './style-summary';
 import type { ExampleExchange, MemoryItem, PersonaDefinition, PersonaOrigin, ReplyPair, StyleProfile, StyleStats } from './types';
 
 export interface PromptInput {

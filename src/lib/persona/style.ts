@@ -11,8 +11,8 @@ import { emojiKey, scanEmoji } from './emoji';
 import { pickLanguage, wordLanguages } from './lang';
 import { LAUGH_EMOJI, laughFamily } from './laughter';
 import { Counts, PairIndex } from './pair-counter';
-import { styleSummary } from './summary';
-import { cleanText, isVocabulary, wordsOf } from './text';
+import { styleSummary } from './style-summary';
+import { cleanText, isVocabulary, wordsOf } from './words';
 import type { CountedText, StyleProfile, StyleStats } from './types';
 
 /** Bumped whenever the numbers a profile holds change meaning; stored profiles of older versions are rebuilt. */

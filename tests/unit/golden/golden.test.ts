@@ -5,7 +5,7 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseExport } from '../../../src/lib/ingest/index';
-import { summarize } from '../../../src/lib/ingest/summary';
+import { summarize } from '../../../src/lib/ingest/export-summary';
 import type { ParseResult } from '../../../src/lib/ingest/types';
 import { type Expectation, listExportFiles, loadExpectations, rawChatLines, readFixture } from './expectations';
 

@@ -4,7 +4,7 @@
 // entities are decoded, tapbacks are dropped and counted, replies come right after their parent.
 
 import { ImportError } from '../errors';
-import { stripInvisible } from '../text';
+import { stripInvisible } from '../decode-text';
 import type { ParseOptions, ParseResult, ParsedItem } from '../types';
 import { classifyBody } from './body';
 import { scanHtml } from './html-scan';

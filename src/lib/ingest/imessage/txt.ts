@@ -4,7 +4,7 @@
 // timestamps); tapback blocks and send effects are dropped and counted; replies follow their parent.
 
 import { ImportError } from '../errors';
-import { stripInvisible } from '../text';
+import { stripInvisible } from '../decode-text';
 import type { ParseOptions, ParseResult, ParsedItem } from '../types';
 import { REPLY_NOTE, classifyBody, isExpressiveLine } from './body';
 import { isReadReceipt, parseTimestampLine } from './timestamp';

@@ -3,7 +3,7 @@
 // elsewhere in the file; a body whose text is a known system event is a system line whatever the
 // prefix; person names are cleaned (no marks, plain spaces).
 
-import { stripInvisible } from '../text';
+import { stripInvisible } from '../decode-text';
 import { candidatesOf, type AuthorResolver } from './authors';
 import { cleanName, startsWithDirMark } from './chars';
 import { looksLikeIosSystem, personKind, quoteBeforeColon, systemLanguage, systemPrefixLanguage } from './classify';

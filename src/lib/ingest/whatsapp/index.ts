@@ -3,7 +3,7 @@
 // system items; names and text carry no bidi marks; `ts` is ISO local time with seconds.
 
 import { ImportError } from '../errors';
-import { stripInvisible } from '../text';
+import { stripInvisible } from '../decode-text';
 import type { ParseOptions, ParseResult, SourceFormat } from '../types';
 import { AuthorResolver } from './authors';
 import { cleanName } from './chars';

@@ -2,7 +2,7 @@
 // of person items is bidi-stripped and trimmed at its end (first-line indent too); system text is
 // everything after the timestamp header, prefix included.
 
-import { stripInvisible } from '../text';
+import { stripInvisible } from '../decode-text';
 import type { ParsedItem } from '../types';
 import type { AuthorResolver } from './authors';
 import { resolveBody, splitBody, type SplitOptions } from './body';

@@ -3,7 +3,7 @@
 // message text); the order is decided per layout over all of that layout's rows.
 
 import type { DateOrder } from '../types';
-import { detectNumericOrder, hour24, numericDate, toGregorian, type Ymd } from './dates';
+import { detectNumericOrder, hour24, numericDate, toGregorian, type Ymd } from './header-dates';
 import type { HeaderTable } from './table';
 import { learnUnknownClocks } from './unknown-clocks';
 

@@ -1,7 +1,7 @@
 // English self-statement rules for the memory extractor (see types.ts for the table's meaning).
 // Invariants: first person only ("I", "I'm", "my"); apostrophes are normalized to ' before matching.
 
-import { monthDay } from '../dates';
+import { monthDay } from '../relative-dates';
 import { cap, kinPhrases } from './say';
 import { activities, rx, set, words, type LangRules, type Say } from './types';
 

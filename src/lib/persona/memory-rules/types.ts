@@ -4,7 +4,7 @@
 // are written with `\b`, which `rx` turns into a Unicode-aware boundary (JS's own `\b` only knows ASCII
 // letters); a language's templates are wholly in that language, so a statement never mixes two.
 
-import type { DateSpan } from '../dates';
+import type { DateSpan } from '../relative-dates';
 
 /** What a trigger states; the language's `say` templates turn it into a statement. */
 export type FactKind =
