@@ -17,14 +17,13 @@ const ENGINE_OWNERS = {
   '@mlc-ai/web-llm': ['src/lib/llm/webllm-engine.ts'],
   // bench:gguf compares the app's engine with bare wllama in its own worker.
   '@wllama/wllama': ['src/lib/llm/wllama-engine.ts', 'tests/bench/gguf-bare-worker.ts'],
-  // Native llama.cpp for `npm run eval --engine gguf` (a devDependency: never in the app).
-  'node-llama-cpp': ['src/cli/eval-gguf.ts'],
+  // Native llama.cpp (a devDependency: never in the app): `npm run eval --engine gguf`, and the trainer's
+  // tests, which load a trained adapter onto its base.
+  'node-llama-cpp': ['src/cli/eval-gguf.ts', 'trainer/tests/node/llama.ts'],
   // PNG chunk framing (character cards): one adapter for read and write.
   'png-chunks-extract': ['src/lib/persona/png-card.ts'],
   'png-chunks-encode': ['src/lib/persona/png-card.ts'],
   'png-chunk-text': ['src/lib/persona/png-card.ts'],
-  // Native llama.cpp: the trainer's tests load adapters with it.
-  'node-llama-cpp': ['trainer/tests/node/llama.ts'],
   // Not an engine, but its configuration (jitless, for the CSP) must be set before any schema runs.
   zod: ['src/lib/zod.ts'],
 };
