@@ -91,8 +91,6 @@ test('HTML, script and markdown in a crafted export render as inert text everywh
   await createPersona(page, EVIL_AUTHOR, MARKUP_AUTHOR);
   await expect(page.getByTestId('import-done')).toContainText(EVIL_AUTHOR);
   await expectInert(page, 'import done');
-
-  await page.getByRole('button', { name: 'Open persona' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(EVIL_AUTHOR);
   // Every section of the persona screen (style, memories, versions...) shows text derived from the chat.
   for (const tab of await page.getByRole('tab').all()) {

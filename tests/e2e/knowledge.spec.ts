@@ -7,7 +7,7 @@
 //    edited, the next reply's prompt carries the edited text, and it survives a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor, openInfoTab } from './app-model';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
 const RARE = 'Quuxberrytorte';
@@ -22,7 +22,7 @@ const NOTE = [
 const OTHER = 'Holiday notes: the hotel in Lisbon was near the river, and tram 28 stopped right outside the door.';
 
 async function openPersonaTab(page: Page, tab: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
   await page.getByRole('tab', { name: tab }).click();
 }
@@ -43,11 +43,10 @@ test('a knowledge file is chunked, embedded and retrieved into the prompt with i
   const hosts = recordHosts(page);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, topAuthor(FILE));
-  await page.getByRole('button', { name: 'Open persona' }).click();
   await chooseTinyEmbedModel(page);
 
   // Add two notes at once (and a picture by mistake, which is refused by name).
-  await page.getByRole('tab', { name: 'Knowledge' }).click();
+  await openInfoTab(page, 'Knowledge');
   const view = page.getByTestId('knowledge-view');
   await expect(view.getByTestId('knowledge-empty')).toBeVisible();
   await view.getByTestId('knowledge-input').setInputFiles([
@@ -107,7 +106,6 @@ test('a long chat is summarised past the model window; the summary is editable a
   const hosts = recordHosts(page);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, topAuthor(FILE));
-  await page.getByRole('button', { name: 'Open persona' }).click();
   const personaUrl = page.url();
 
   // A 512-token window with 256-token replies: each long reply stops fitting the next prompt.
@@ -142,7 +140,6 @@ test('a long chat is summarised past the model window; the summary is editable a
   // After a reload the edited summary is still there.
   await page.reload();
   expect(page.url()).toBe(personaUrl);
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const stored = chat.getByTestId('conversation-summary').getByTestId('summary-item').first();
   await expect(stored.getByTestId('summary-text')).toHaveText('Bo asked about the weekend and the cinema.');
   await expect(stored).toHaveAttribute('data-edited', 'true');

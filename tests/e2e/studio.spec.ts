@@ -4,7 +4,7 @@
 // greeting opens the chat, labelled simulated, and a reply streams; (b) a blank form, saved, edited in the
 // Edit tab, and the edit still there after a reload; tabs without history say so instead of breaking.
 import { expect, test, type Page } from '@playwright/test';
-import { dbSnapshot, loadTinyCpuModel, recordHosts } from './app-model';
+import { dbSnapshot, loadTinyCpuModel, recordHosts, openInfoTab } from './app-model';
 
 interface StoredPersona {
   id: string;
@@ -32,7 +32,7 @@ test('create from a description: the random model fails, the prefilled form is s
   const hosts = recordHosts(page);
   await loadTinyCpuModel(page);
   // In-app navigation: the loaded model lives in this page.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByRole('button', { name: 'New persona' }).click();
   await expect(page).toHaveURL(/#\/new$/);
   const create = page.getByTestId('create-persona');
@@ -102,7 +102,6 @@ test('create from a description: the random model fails, the prefilled form is s
   expect(memories).toMatchObject([{ personaId: stored?.id, text: 'Kept the Leça lighthouse for thirty years', subject: 'Marta', pinned: true }]);
 
   // Chat: the first greeting is already there, as a simulated persona message.
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const chat = page.getByTestId('chat-view');
   const first = chat.getByTestId('persona-message').first();
   await expect(first).toHaveAttribute('data-greeting', 'true');
@@ -155,13 +154,13 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   expect(await storedPersonas(page)).toMatchObject([{ displayName: 'Captain', origin: 'manual', definition: { background: 'An old sea captain.', rules: { do: ['Say ahoy'] } } }]);
 
   // Tabs without history say so instead of breaking.
-  await page.getByRole('tab', { name: 'Style' }).click();
+  await openInfoTab(page, 'Style');
   await expect(page.getByTestId('style-no-history')).toContainText('no chat history');
-  await page.getByRole('tab', { name: 'Messages' }).click();
+  await openInfoTab(page, 'Messages');
   await expect(page.getByTestId('messages-no-history')).toContainText('no chat history');
 
   // Edit: change the background, add an example exchange and a greeting; Cancel first reverts a change.
-  await page.getByRole('tab', { name: 'Edit' }).click();
+  await openInfoTab(page, 'Edit');
   const edit = page.getByTestId('edit-persona');
   await expect(edit.getByTestId('def-name')).toHaveValue('Captain');
   await edit.getByTestId('def-background').fill('Something else entirely.');
@@ -177,7 +176,7 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   await expect(edit.getByTestId('edit-saved')).toBeVisible();
 
   await page.reload();
-  await page.getByRole('tab', { name: 'Edit' }).click();
+  await openInfoTab(page, 'Edit');
   await expect(edit.getByTestId('def-background')).toHaveValue('An old sea captain who lost a leg to a whale.');
   await expect(edit.getByLabel('Example 1: the reply', { exact: true })).toHaveValue('wet. always wet.');
   await expect(edit.getByLabel('Greeting 1', { exact: true })).toHaveValue('ahoy!');
@@ -187,9 +186,8 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   ]);
 
   // The new greeting opens the first chat (no model needed to see it).
-  await page.getByRole('tab', { name: 'Chat' }).click();
   await expect(page.getByTestId('chat-view').getByTestId('persona-message').first().getByTestId('bubble')).toHaveText('ahoy!');
   // The persona list says what it is made from.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await expect(page.getByTestId('persona-card').getByTestId('persona-no-history')).toHaveText('Made by hand — no chat history.');
 });
