@@ -79,6 +79,13 @@ export async function openConversations(page: Page): Promise<Locator> {
   return page.getByTestId('conversation-list');
 }
 
+/** Waits until every background embedding job is complete (raw IndexedDB), so stored data stops changing. */
+export async function waitEmbeddingsSettled(page: Page, timeout = 180_000): Promise<void> {
+  await expect
+    .poll(async () => ((await dbSnapshot(page)).stores['embedJobs'] ?? []).every((job) => (job as { state?: string }).state === 'done'), { timeout })
+    .toBe(true);
+}
+
 /** Waits until the open persona's background embedding is complete (read in its info page). */
 export async function waitEmbedded(page: Page, timeout = 180_000): Promise<void> {
   const info = await openInfo(page);

@@ -4,7 +4,7 @@
 // greeting opens the chat, labelled simulated, and a reply streams; (b) a blank form, saved, edited in the
 // Edit tab, and the edit still there after a reload; tabs without history say so instead of breaking.
 import { expect, test, type Page } from '@playwright/test';
-import { dbSnapshot, loadTinyCpuModel, recordHosts, openInfoTab } from './app-model';
+import { dbSnapshot, loadTinyCpuModel, recordHosts, openInfoTab, messageMenu, openInfo } from './app-model';
 
 interface StoredPersona {
   id: string;
@@ -84,6 +84,7 @@ test('create from a description: the random model fails, the prefilled form is s
   // Saved: the persona's page, which says it has no chat history.
   await expect(page).toHaveURL(/#\/persona\//);
   await expect(page.getByRole('heading', { name: 'Marta', level: 1 })).toBeVisible();
+  await openInfo(page);
   await expect(page.getByTestId('persona-no-history')).toContainText('Made from a description — no chat history.');
   const [stored] = await storedPersonas(page);
   expect(stored).toMatchObject({
@@ -108,7 +109,7 @@ test('create from a description: the random model fails, the prefilled form is s
   await expect(first.getByTestId('bubble')).toHaveText('ah. it is you');
   await expect(first.getByTestId('simulated-label')).toBeVisible();
   // The alternative greeting, before the user writes.
-  await first.getByTestId('next-greeting').click();
+  await (await messageMenu(first)).getByTestId('next-greeting').click();
   await expect(first.getByTestId('bubble')).toHaveText('the tomatoes say hello');
 
   await chat.getByTestId('chat-input').fill('how are the tomatoes?');
@@ -125,7 +126,7 @@ test('create from a description: the random model fails, the prefilled form is s
   await expect(first.getByTestId('next-greeting')).toBeHidden();
 
   // The reply's prompt was built from the definition alone.
-  const why = reply.getByTestId('why-answer');
+  const why = (await messageMenu(reply)).getByTestId('why-answer');
   await why.getByText('Why this answer').click();
   await expect(why.getByRole('heading', { name: /Who you are/ })).toBeVisible();
   await expect(why.getByRole('heading', { name: /Your rules/ })).toBeVisible();
@@ -150,6 +151,7 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   await editor.getByLabel('Rule to follow 1', { exact: true }).fill('Say ahoy');
   await editor.getByRole('button', { name: 'Save persona' }).click();
   await expect(page.getByRole('heading', { name: 'Captain', level: 1 })).toBeVisible();
+  await openInfo(page);
   await expect(page.getByTestId('persona-no-history')).toContainText('Made by hand — no chat history.');
   expect(await storedPersonas(page)).toMatchObject([{ displayName: 'Captain', origin: 'manual', definition: { background: 'An old sea captain.', rules: { do: ['Say ahoy'] } } }]);
 
