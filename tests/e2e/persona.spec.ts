@@ -2,7 +2,7 @@
 // and memories can be added, edited, pinned and forgotten, with every change surviving a reload.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles, openInfoTab } from './app-model';
+import { FIXTURES, createPersona, pickFiles, openInfoTab, openInfo } from './app-model';
 import { goldenExpectation } from './golden';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
@@ -13,6 +13,7 @@ test('style card and editable memory of an imported persona', async ({ page }) =
   if (person === undefined) throw new Error(`no author in the golden expectation of ${FILE}`);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
+  await openInfo(page);
 
   const card = page.getByTestId('style-card');
   await expect(card).toBeVisible();
@@ -68,6 +69,7 @@ test('the style summary can be edited and a snapshot restores it', async ({ page
   if (person === undefined) throw new Error('no author');
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
+  await openInfo(page);
 
   const original = await page.getByTestId('style-summary').innerText();
   await openInfoTab(page, 'Versions');
