@@ -60,6 +60,7 @@ import {
   editConversationSummary,
   loadKnowledgeSources,
 } from '../lib/store/index';
+import { getEmbedJob } from '../lib/store/vectors';
 import { embeddings } from './embed-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
 import { FrameBuffer } from './frame-buffer';
@@ -307,6 +308,33 @@ export class ChatManager {
     await this.#reply(conversationId);
   }
 
+  /** Whether the open chat has nothing in it yet (so the persona may open it). */
+  get empty(): boolean {
+    return this.conversationsLoaded && this.messages.length === 0 && (this.activeId === null || this.active !== undefined);
+  }
+
+  /**
+   * The persona writes first in an empty chat (after the person agreed to load a model there): the
+   * first streamed reply needs no message from them. Does nothing once the chat has messages.
+   */
+  async open(): Promise<void> {
+    if (this.busy || !this.empty) return;
+    this.error = null;
+    let conversationId = this.activeId;
+    if (conversationId === null) {
+      const row = await createConversation(openDb(), this.personaId);
+      conversationId = row.id;
+      this.select(row.id);
+    }
+    await this.#reply(conversationId);
+  }
+
+  /** The person agreed to a model in this chat: load it, then let the persona open an empty chat. */
+  async startModel(id: string): Promise<void> {
+    const result = await this.models.load(id);
+    if (result.ok) await this.open();
+  }
+
   /** Replaces the last persona reply with a new one. */
   async regenerate(): Promise<void> {
     const last = this.messages.at(-1);
@@ -489,6 +517,7 @@ export class ChatManager {
     const history = historyRows.map((m) => ({ role: m.role, content: m.text }));
     const query = rows.findLast((m) => m.role === 'user')?.text ?? '';
     const retrieved = await this.#retrieve(sources, query, Math.max(1, settings.examples));
+    const retrieval = retrieved.lexicalOnly ? ('lexical' as const) : ('hybrid' as const);
     if (signal.aborted) return;
     const liked = likedPairs(rated, sources.persona.selfName ?? 'someone');
     const examples = withLikedExamples(
@@ -546,6 +575,7 @@ export class ChatManager {
       usedExampleIds: prompt.usedExampleIds,
       usedMemoryIds: prompt.usedMemoryIds,
       promptTokens: prompt.tokens.total,
+      retrieval,
       ...(usedKnowledge.length === 0 ? {} : { usedKnowledge }),
       ...(linkedMemories.length === 0 ? {} : { linkedMemories }),
     });
@@ -596,18 +626,26 @@ export class ChatManager {
     }
   }
 
-  /** Vector + lexical retrieval when the persona is embedded, lexical only before that (or if it fails). */
+  /**
+   * Vector + lexical retrieval once the persona is fully embedded; lexical (BM25) only while it is still
+   * being embedded (part of the vectors would hide the rest), when it never was, or if retrieval fails.
+   */
   async #retrieve(
     sources: ChatSources,
     query: string,
     k: number,
-  ): Promise<{ examples: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[]; knowledge: ScoredKnowledge[] }> {
-    const found = await embeddings().retrieve(this.personaId, query, { k, kMemories: MEMORIES_K, kKnowledge: KNOWLEDGE_K });
-    if (!found.ok || found.value === null) {
+  ): Promise<{ examples: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[]; knowledge: ScoredKnowledge[]; lexicalOnly: boolean }> {
+    const job = await getEmbedJob(openDb(), this.personaId).catch(() => undefined);
+    const found =
+      job?.state === 'done' && query.trim() !== ''
+        ? await embeddings().retrieve(this.personaId, query, { k, kMemories: MEMORIES_K, kKnowledge: KNOWLEDGE_K })
+        : null;
+    if (found === null || !found.ok || found.value === null) {
       const fallback = lexical(sources, query, k);
-      return { examples: fallback.pairs, memories: fallback.memories, knowledge: await lexicalKnowledge(this.personaId, query) };
+      return { examples: fallback.pairs, memories: fallback.memories, knowledge: await lexicalKnowledge(this.personaId, query), lexicalOnly: true };
     }
     return {
+      lexicalOnly: false,
       knowledge: found.value.knowledge,
       examples: found.value.pairs.flatMap((p) => {
         const pair = sources.pairs.find((row) => row.id === p.id);

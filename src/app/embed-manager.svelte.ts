@@ -2,6 +2,8 @@
 // worker writes), the run in progress with its rate and ETA, Start / Cancel, and a test search box.
 // The only bridge between the UI and the embed worker. One manager per page (`embeddings()`), because
 // a job outlives the persona view that started it. A job left running by a closed tab resumes here.
+// Opening a persona's chat embeds it by itself when it never was (`autoStart`); a job the person
+// cancelled waits for them to continue it.
 
 import { AppError, type AppErrorData } from '../lib/rpc/app-error';
 import { EmbedClient, proxy } from '../lib/rpc/embed-client';
@@ -22,7 +24,8 @@ import {
 import type { Retrieval, RetrieveOptions } from '../lib/search/retrieve';
 import { openDb } from '../lib/store/db';
 import type { EmbedJobRow } from '../lib/store/schema';
-import { cancelEmbedJob, listInterruptedJobs, watchEmbedJob } from '../lib/store/vectors';
+import { formatBytes, formatCount, formatEta, type ProgressView } from './format';
+import { cancelEmbedJob, getEmbedJob, listInterruptedJobs, watchEmbedJob } from '../lib/store/vectors';
 
 const CANCELLED = Symbol('cancelled');
 
@@ -106,6 +109,42 @@ export class EmbedManager {
     const p = this.run?.progress;
     if (this.run === null || p?.phase !== 'embed') return null;
     return embedRate(p, this.now - this.run.embedStartedAt);
+  }
+
+  /**
+   * Starts embedding a persona in the background unless it has a job already (done, cancelled by the
+   * person, or interrupted: that one resumes through `resumeInterrupted`). Nothing runs twice at once.
+   */
+  async autoStart(personaId: string): Promise<void> {
+    if (this.run !== null) return;
+    let job: EmbedJobRow | undefined;
+    try {
+      job = await getEmbedJob(openDb(), personaId);
+    } catch {
+      return;
+    }
+    if (job === undefined && this.run === null) await this.start(personaId);
+    else if (job?.state === 'running' && this.run === null) await this.resumeInterrupted(personaId);
+  }
+
+  /** The running job of a persona as a progress line (numbers, rate, ETA), or null when none runs for it. */
+  progressView(personaId: string): ProgressView | null {
+    const p = this.run?.progress;
+    if (!this.runningFor(personaId)) return null;
+    if (p === undefined || p === null || p.phase === 'plan') return { label: 'Preparing…', fraction: null, detail: '' };
+    if (p.phase === 'load') {
+      return {
+        label: `Loading the model (${p.file})`,
+        fraction: p.total > 0 ? p.loaded / p.total : null,
+        detail: `${formatBytes(p.loaded)} of ${formatBytes(p.total)}`,
+      };
+    }
+    const rate = this.rate;
+    const parts = [`${formatCount(p.done)} of ${formatCount(p.total)}`];
+    if (rate?.perSecond != null) parts.push(`${rate.perSecond.toFixed(1)} items/s`);
+    if (rate?.etaSeconds != null) parts.push(formatEta(rate.etaSeconds));
+    parts.push(`batch ${p.batchSize} on ${p.backend === 'webgpu' ? 'WebGPU' : 'WASM'}`);
+    return { label: 'Embedding', fraction: rate?.fraction ?? null, detail: parts.join(' · ') };
   }
 
   /** Validates and stores settings from the form; returns a sentence saying what is wrong, or null. */

@@ -105,3 +105,33 @@ export function localNowTs(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}T${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
 }
+
+/** Up to two initials of a name, for an avatar ("Alice Smith" -> "AS"; emoji and marks are skipped). */
+export function initials(name: string): string {
+  const words = name.trim().split(/\s+/).filter((w) => /\p{L}|\p{N}/u.test(w));
+  const letters = words.map((w) => Array.from(w).find((c) => /\p{L}|\p{N}/u.test(c)) ?? '');
+  const picked = letters.length > 1 ? [letters[0], letters[letters.length - 1]] : letters.slice(0, 1);
+  return picked.join('').toUpperCase() || '?';
+}
+
+/** A clock time of an instant in the reader's zone ("14:05"). */
+export function clockTime(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+}
+
+/** The reader's calendar day of an instant, as a key ("2026-12-06") and as words ("Today", "6 Dec 2026"). */
+export function dayKey(ms: number): string {
+  const d = new Date(ms);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export function dayLabel(ms: number, now: number = Date.now()): string {
+  if (dayKey(ms) === dayKey(now)) return 'Today';
+  if (dayKey(ms) === dayKey(now - 86_400_000)) return 'Yesterday';
+  return new Date(ms).toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** When, in a chat list: the time today, else the day. */
+export function listWhen(ms: number, now: number = Date.now()): string {
+  return dayKey(ms) === dayKey(now) ? clockTime(ms) : dayLabel(ms, now);
+}

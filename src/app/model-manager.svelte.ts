@@ -156,6 +156,27 @@ export class ModelManager {
     return this.loadingId !== null;
   }
 
+  /**
+   * The model a chat offers when none is loaded: the one chosen before (remembered), else the
+   * recommendation for this device, with why. Null until the device and the catalog are known.
+   */
+  get offer(): { view: EntryView; reason: string } | null {
+    const views = this.views;
+    const remembered = views.find((v) => v.selected && v.availability.status !== 'blocked');
+    if (remembered !== undefined) return { view: remembered, reason: 'You chose it before.' };
+    const recommendation = this.recommendation;
+    const recommended = views.find((v) => v.recommended);
+    return recommendation === null || recommended === undefined ? null : { view: recommended, reason: recommendation.reason };
+  }
+
+  /** Opening a chat loads the remembered model by itself when it is already on this device (no download). */
+  async autoLoadRemembered(): Promise<void> {
+    await this.start();
+    const id = this.settings.selectedId;
+    if (id === null || this.loaded !== null || this.loadingId !== null || this.cached[id] !== true) return;
+    await this.load(id);
+  }
+
   /** Probes the device and fetches the catalog and cache status (once; later calls share the first). */
   start(): Promise<void> {
     this.#starting ??= this.#start();

@@ -12,14 +12,19 @@ import {
   pageMessages,
   personasToFinish,
   takeInterruptedImport,
+  watchLastChatMessages,
   watchPersonas,
   wipeEverything,
+  type ChatMessageRow,
   type MessageRow,
   type PendingImport,
   type PersonaRow,
   type SourceRow,
   type WipeOptions,
 } from '../lib/store/index';
+
+/** Replaced as a whole on every change (the list is `$state.raw`), never mutated. */
+const NO_MESSAGES: ReadonlyMap<string, ChatMessageRow> = new Map<string, ChatMessageRow>();
 
 export class PersonasManager {
   list = $state.raw<PersonaRow[]>([]);
@@ -32,6 +37,8 @@ export class PersonasManager {
   finishing = $state.raw<readonly string[]>([]);
   /** Personas whose finishing failed this time: left as they were, tried again at the next start. */
   finishFailed = $state.raw<readonly string[]>([]);
+  /** The newest chat message of each persona, for the chat list. */
+  lastMessages = $state.raw<ReadonlyMap<string, ChatMessageRow>>(NO_MESSAGES);
 
   #unsubscribe: (() => void) | null = null;
   #builder: IngestClient | null = null;
@@ -54,7 +61,24 @@ export class PersonasManager {
         this.loaded = true;
       },
     });
-    this.#unsubscribe = () => subscription.unsubscribe();
+    const last = watchLastChatMessages(openDb()).subscribe({
+      next: (map) => (this.lastMessages = map),
+      error: () => undefined,
+    });
+    this.#unsubscribe = () => {
+      subscription.unsubscribe();
+      last.unsubscribe();
+    };
+  }
+
+  /** The chat list: personas with their newest message, most recent activity first (new personas too). */
+  get chats(): { persona: PersonaRow; last: ChatMessageRow | undefined; at: number }[] {
+    return this.list
+      .map((persona) => {
+        const last = this.lastMessages.get(persona.id);
+        return { persona, last, at: Math.max(last?.createdAt ?? 0, persona.updatedAt) };
+      })
+      .sort((a, b) => b.at - a.at);
   }
 
   stop(): void {

@@ -1,13 +1,33 @@
 // Page model of the app for e2e tests: import through the real file chooser, pick the person, create,
 // and read the database with the raw IndexedDB API (independent of the app's own store code).
-import { expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Locator, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import { goldenExpectation } from './golden';
 
 export const FIXTURES = fileURLToPath(new URL('../fixtures/exports/', import.meta.url));
 
+const withTestEmbedder = new WeakSet<Page>();
+
+/**
+ * This test machine's embedding model: the shared tiny BERT from this site's /models/ folder (there is no
+ * model hub here). Set before the app starts, only where the person (the test) chose nothing yet, as a
+ * person would in the info page's embedding settings. A persona is embedded by itself once its chat opens.
+ */
+export async function useTestEmbedder(page: Page): Promise<void> {
+  if (withTestEmbedder.has(page)) return;
+  withTestEmbedder.add(page);
+  await page.addInitScript((model) => {
+    const key = 'personayou.embed-settings';
+    if (localStorage.getItem(key) === null) {
+      localStorage.setItem(key, JSON.stringify({ source: { kind: 'local' }, model: { id: model, dtype: 'q8', dims: null, label: model } }));
+    }
+  }, TINY_EMBED_MODEL);
+}
+
 /** Opens the import screen and hands the files to the real file chooser. */
 export async function pickFiles(page: Page, paths: string[]): Promise<void> {
+  await useTestEmbedder(page);
   await page.goto('/#/import');
   const another = page.getByRole('button', { name: 'Import another chat' });
   if (await another.isVisible()) await another.click();
@@ -21,7 +41,86 @@ export async function createPersona(page: Page, personName: string, selfName?: s
   await page.getByRole('radio', { name: `Clone ${personName}`, exact: true }).check();
   if (selfName !== undefined) await page.getByTestId('self-select').selectOption({ label: selfName });
   await page.getByRole('button', { name: /^(Create|Update) persona$/ }).click();
-  await expect(page.getByTestId('import-done')).toBeVisible({ timeout: 90_000 });
+  // A persona that got messages opens in its chat; an import that added nothing stays and says so.
+  await expect(page.getByTestId('chat-view').or(page.getByTestId('import-done')).first()).toBeVisible({ timeout: 90_000 });
+}
+
+/** The open persona's info page (a side panel on wide screens, its own screen on phones). */
+export async function openInfo(page: Page): Promise<Locator> {
+  const info = page.getByTestId('persona-info');
+  if (!(await info.isVisible())) await page.getByTestId('open-info').click();
+  await expect(info).toBeVisible();
+  return info;
+}
+
+export async function closeInfo(page: Page): Promise<void> {
+  await page.getByTestId('close-info').click();
+  await expect(page.getByTestId('persona-info')).toBeHidden();
+}
+
+/** One section of the open persona's info page (Style, Memory, Knowledge, Messages, Versions, ...). */
+export async function openInfoTab(page: Page, name: string): Promise<void> {
+  const info = await openInfo(page);
+  await info.getByRole('tab', { name, exact: true }).click();
+}
+
+/** Opens a message's menu (copy, edit, thumbs, regenerate, why this answer) and returns it. */
+export async function messageMenu(message: Locator): Promise<Locator> {
+  const actions = message.getByTestId('message-actions');
+  if (!(await actions.isVisible())) await message.getByTestId('message-menu').click();
+  await expect(actions).toBeVisible();
+  return actions;
+}
+
+/** The chat header's conversations panel (list, new chat, reply settings). */
+export async function openConversations(page: Page): Promise<Locator> {
+  const toggle = page.getByTestId('conversations-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  return page.getByTestId('conversation-list');
+}
+
+/** Waits until every background embedding job is complete (raw IndexedDB), so stored data stops changing. */
+export async function waitEmbeddingsSettled(page: Page, timeout = 180_000): Promise<void> {
+  await expect
+    .poll(async () => ((await dbSnapshot(page)).stores['embedJobs'] ?? []).every((job) => (job as { state?: string }).state === 'done'), { timeout })
+    .toBe(true);
+}
+
+/** Waits until the open persona's background embedding is complete (read in its info page). */
+export async function waitEmbedded(page: Page, timeout = 180_000): Promise<void> {
+  const info = await openInfo(page);
+  await expect(info.getByTestId('embed-status')).toHaveAttribute('data-state', 'done', { timeout });
+}
+
+/**
+ * The model this device is recommended, served by this site: the model source is this site's /models/
+ * folder, and the CPU catalog models' files are answered with the shared tiny llama's (same tokenizer,
+ * random weights), so the recommended model loads in seconds. Call before the app starts.
+ */
+export async function serveRecommendedModelAsTiny(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const key = 'personayou.llm-settings';
+    if (localStorage.getItem(key) === null) {
+      localStorage.setItem(key, JSON.stringify({ source: { kind: 'local' }, selectedId: null, customModels: [] }));
+    }
+  });
+  await page.context().route(/\/models\/transformers\/(HuggingFaceTB|onnx-community)\/[^/]+\/(.*)$/, async (route) => {
+    const url = new URL(route.request().url());
+    const rest = /\/models\/transformers\/[^/]+\/[^/]+\/(.*)$/.exec(url.pathname)?.[1] ?? '';
+    const response = await route.fetch({ url: `${url.origin}/models/transformers/${TINY_CPU_MODEL}/${rest}` });
+    await route.fulfill({ response });
+  });
+}
+
+/**
+ * axe-core on the page as it is now: fails on any serious or critical violation, naming the rule, the
+ * screen and the first elements. (The app's CSP would block axe's script; tests run with bypassCSP.)
+ */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.id} (${v.impact}, ${v.nodes.length} nodes): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  expect(report, `axe on ${screen}`).toEqual([]);
 }
 
 export async function participantCounts(page: Page): Promise<Record<string, number>> {
@@ -121,8 +220,9 @@ export async function loadTinyCpuModel(page: Page, contextWindow = 8192, from: {
 /** The tiny BERT test model (real MiniLM tokenizer, random weights) as a persona's embedding model. */
 export const TINY_EMBED_MODEL = 'tiny-random-bert-minilm-tok';
 
-/** In the persona's embedding panel: this site's /models/ folder and the tiny BERT, saved. */
+/** In the persona's embedding panel (info page): this site's /models/ folder and the tiny BERT, saved. */
 export async function chooseTinyEmbedModel(page: Page): Promise<void> {
+  await openInfo(page);
   const panel = page.getByTestId('embed-panel');
   await panel.getByText('Model settings', { exact: true }).click();
   await panel.getByLabel("This site's /models/ folder").check();

@@ -1,10 +1,10 @@
 // The chat screen with a real engine and no network beyond this site: import a fixture, load the CPU
-// engine (transformers.js on WASM) with the tiny llama test model (real SmolLM2 tokenizer, random weights),
-// open the persona's Chat tab, send a message, watch tokens stream into a persona bubble carrying the
+// engine (transformers.js on WASM) with the tiny test llama (real SmolLM2 tokenizer, random weights),
+// open the persona's chat, send a message, watch tokens stream into a persona bubble carrying the
 // "simulated" label, Stop it, rate it thumbs-up, and find the conversation and the rating after a reload.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
+import { FIXTURES, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor, openInfoTab, closeInfo, messageMenu, openConversations } from './app-model';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
 test('chat: stream a simulated reply, Stop it, and find the conversation after a reload', async ({ page }) => {
@@ -13,21 +13,18 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   const person = topAuthor(FILE);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
-  await page.getByRole('button', { name: 'Open persona' }).click();
   const personaUrl = page.url();
 
   // Before a model is loaded the chat says so and links to the Models screen.
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const chat = page.getByTestId('chat-view');
   await expect(chat.getByTestId('simulation-note')).toContainText('simulation');
   await chat.getByTestId('chat-no-model').getByRole('link').click();
 
   await loadTinyCpuModel(page);
   // Back to the persona in the same page (the loaded model lives in this page).
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
   expect(page.url()).toBe(personaUrl);
-  await page.getByRole('tab', { name: 'Chat' }).click();
   await expect(chat.getByTestId('chat-no-model')).toBeHidden();
 
   // Shift+Enter adds a line; Enter sends.
@@ -52,12 +49,11 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   // Waited for, not read once: the random model can spend a run of tokens on whitespace the bubble trims.
   await expect.poll(async () => (await reply.getByTestId('bubble').allInnerTexts()).join('').length, { timeout: 30_000 }).toBeGreaterThan(early);
 
-  // Looking at another tab does not stop the reply, nor lose an unsent draft.
+  // Opening the info page beside the chat does not stop the reply, nor lose an unsent draft.
   await input.fill('half a thought');
   const before = Number(await reply.getByTestId('chat-token-count').innerText());
-  await page.getByRole('tab', { name: 'Style' }).click();
-  await expect(chat).toBeHidden();
-  await page.getByRole('tab', { name: 'Chat' }).click();
+  await openInfoTab(page, 'Style');
+  await closeInfo(page);
   await expect(input).toHaveValue('half a thought');
   await expect(reply).toHaveAttribute('data-status', 'streaming');
   await expect.poll(async () => Number(await reply.getByTestId('chat-token-count').innerText()), { timeout: 30_000 }).toBeGreaterThan(before);
@@ -68,26 +64,33 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   await expect(chat.getByTestId('chat-send')).toBeVisible();
   const stoppedText = (await reply.getByTestId('bubble').allInnerTexts()).join('\n');
   expect(stoppedText.length).toBeGreaterThan(0);
-  // The reply keeps what its prompt was made of.
-  const why = reply.getByTestId('why-answer');
+  // The reply keeps what its prompt was made of (in the bubble's menu).
+  const menu = await messageMenu(reply);
+  const why = menu.getByTestId('why-answer');
   await why.getByText('Why this answer').click();
   await expect(why.getByRole('heading').first()).toBeVisible();
   // Thumbs up: stored on the reply (a liked reply becomes an example for later replies).
-  await reply.getByTestId('rate-up').click();
-  await expect(reply.getByTestId('rate-up')).toHaveAttribute('aria-pressed', 'true');
-  await expect(reply.getByTestId('rate-down')).toHaveAttribute('aria-pressed', 'false');
+  await menu.getByTestId('rate-up').click();
+  await expect(menu.getByTestId('rate-up')).toHaveAttribute('aria-pressed', 'true');
+  await expect(menu.getByTestId('rate-down')).toHaveAttribute('aria-pressed', 'false');
+  // Escape closes the menu.
+  await menu.getByTestId('rate-down').focus();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
 
   // After a reload the conversation, the user message and the stopped reply are still there.
   await page.reload();
-  await page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(chat.getByTestId('user-message')).toBeVisible();
+  await openConversations(page);
   await expect(chat.getByTestId('conversation')).toHaveCount(1);
   await expect(chat.getByTestId('user-message')).toContainText('Hast du heute Zeit?');
   const stored = chat.getByTestId('persona-message');
   await expect(stored).toHaveAttribute('data-status', 'stopped');
   await expect(stored.getByTestId('simulated-label')).toBeVisible();
   expect((await stored.getByTestId('bubble').allInnerTexts()).join('\n')).toBe(stoppedText);
-  await expect(stored.getByTestId('rate-up')).toHaveAttribute('aria-pressed', 'true');
-  await expect(stored.getByTestId('rate-down')).toHaveAttribute('aria-pressed', 'false');
+  const storedMenu = await messageMenu(stored);
+  await expect(storedMenu.getByTestId('rate-up')).toHaveAttribute('aria-pressed', 'true');
+  await expect(storedMenu.getByTestId('rate-down')).toHaveAttribute('aria-pressed', 'false');
 
   // Phone-sized: the chat fits the width (no sideways scrolling) and the composer stays usable.
   await page.setViewportSize({ width: 375, height: 740 });

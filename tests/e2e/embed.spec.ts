@@ -1,10 +1,11 @@
-// Embeddings in the real app: import an export, pick the local test model in the settings, build the
-// embeddings with the real transformers.js engine (ONNX Runtime Web, WASM), reload mid-way and see the
-// job continue from the stored batches, then search the persona and get reply pairs back.
-// The model is the tiny BERT test model (real MiniLM tokenizer, random weights): fast, same code path.
+// Embeddings in the real app: import an export and create the persona; its chat opens and the embeddings
+// build by themselves in the background with the real transformers.js engine (ONNX Runtime Web, WASM),
+// shown in the chat header's chip; reload mid-way and see the job continue from the stored batches, then
+// search the persona (its info page) and get reply pairs back.
+// The model is the tiny test BERT (real MiniLM tokenizer, random weights): fast, same code path.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, pickFiles } from './app-model';
+import { FIXTURES, createPersona, openInfo, pickFiles } from './app-model';
 
 const FIXTURE = 'whatsapp/it/nmoya__22_OW_MT_2012_large.txt';
 const PERSON = 'ROOT';
@@ -22,13 +23,16 @@ test('embeddings build with the real engine, resume after a reload, and a query 
 
   await pickFiles(page, [join(FIXTURES, FIXTURE)]);
   await createPersona(page, PERSON);
-  await page.getByRole('button', { name: 'Open persona' }).click();
-  const panel = page.getByTestId('embed-panel');
-  await expect(panel.getByTestId('embed-status')).toHaveAttribute('data-state', 'none');
-  await chooseTinyEmbedModel(page);
+  // No click: the chat opened and the persona is being embedded, shown in the chat header.
+  const chip = page.getByTestId('chat-view').getByTestId('embed-chip');
+  await expect(chip).toHaveAttribute('data-state', 'running', { timeout: 60_000 });
+  await expect(chip).toContainText(/\d+%/, { timeout: 60_000 });
+  await expect(chip.getByRole('button', { name: 'Cancel embedding' })).toBeVisible();
 
-  await panel.getByTestId('embed-start').click();
-  // Progress is visible while the real engine embeds batch after batch.
+  // The numbers in the info page, while the real engine embeds batch after batch.
+  await openInfo(page);
+  const panel = page.getByTestId('embed-panel');
+  await expect(panel.getByTestId('embed-model')).toHaveText('tiny-random-bert-minilm-tok');
   const run = panel.getByTestId('embed-run');
   await expect(run).toHaveAttribute('data-phase', 'embed', { timeout: 60_000 });
   await expect(run.getByTestId('progress')).toContainText(/of [\d,.\s]+/);

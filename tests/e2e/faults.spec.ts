@@ -11,7 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateWhatsAppExport } from '../bench/generate-export';
-import { FIXTURES, createPersona, dbSnapshot, pickFiles, topAuthor } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, pickFiles, topAuthor, waitEmbeddingsSettled } from './app-model';
 import { launchOptions } from './browser';
 
 const TMP = fileURLToPath(new URL('../.tmp/', import.meta.url));
@@ -26,6 +26,8 @@ async function openProfile(dir: string, baseURL: string): Promise<{ context: Bro
 async function storePersona(page: Page): Promise<void> {
   await pickFiles(page, [join(FIXTURES, SMALL)]);
   await createPersona(page, topAuthor(SMALL));
+  // Its chat opened and embedded it in the background: wait, so the stored data no longer changes.
+  await waitEmbeddingsSettled(page);
 }
 
 type Row = Record<string, unknown>;

@@ -6,7 +6,7 @@
 // counted and, like the report, still there after a reload. No host but this site is contacted.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, recordHosts, topAuthor, openInfoTab } from './app-model';
 
 const FILE = 'whatsapp/multi-format/whatstk__lorem-merge-part1.txt';
 
@@ -36,25 +36,20 @@ test('fidelity: run the evaluation on held-out replies, read the report, play th
   const person = topAuthor(FILE);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
-  await page.getByRole('button', { name: 'Open persona' }).click();
   const personaUrl = page.url();
 
   const panel = page.getByTestId('fidelity-panel');
-  // Without an embedding model chosen, the panel says why it cannot run.
-  await page.getByRole('tab', { name: 'How close is it?' }).click();
-  await expect(panel.getByTestId('fidelity-blocked')).toContainText('embedding model');
-  await expect(panel.getByTestId('fidelity-run')).toHaveCount(0);
-
+  // The tiny embedder is this machine's embedding model (useTestEmbedder): the persona's chat embedded it.
   await chooseTinyEmbedModel(page);
   const pairs = ((await dbSnapshot(page)).stores['pairs'] ?? []) as StoredPair[];
   const heldOut = new Map(pairs.filter((p) => p.heldOut).map((p) => [p.id, p.reply]));
   expect(heldOut.size).toBeGreaterThanOrEqual(3);
 
   await loadTinyCpuModel(page);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
   expect(page.url()).toBe(personaUrl);
-  await page.getByRole('tab', { name: 'How close is it?' }).click();
+  await openInfoTab(page, 'How close is it?');
   await expect(panel.getByTestId('fidelity-empty')).toBeVisible();
 
   await panel.getByTestId('fidelity-sample-count').fill('3');
@@ -137,7 +132,7 @@ test('fidelity: run the evaluation on held-out replies, read the report, play th
   });
   expect(copyId).toBe('e2e-copy');
   await page.reload();
-  await page.getByRole('tab', { name: 'How close is it?' }).click();
+  await openInfoTab(page, 'How close is it?');
   const blind = panel.getByTestId('blind-test');
   const stats = blind.getByTestId('blind-stats');
   await expect(stats).toHaveAttribute('data-rounds', '0');
@@ -156,7 +151,7 @@ test('fidelity: run the evaluation on held-out replies, read the report, play th
 
   // After a reload the reports and the round are still there.
   await page.reload();
-  await page.getByRole('tab', { name: 'How close is it?' }).click();
+  await openInfoTab(page, 'How close is it?');
   await expect(panel.getByTestId('fidelity-report')).toBeVisible();
   await expect(panel.getByTestId('fidelity-report-select').locator('option')).toHaveCount(2);
   expect(Number(await panel.getByTestId('fidelity-style-score').innerText())).toBe(score);

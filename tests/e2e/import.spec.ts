@@ -6,7 +6,7 @@ import JSZip from 'jszip';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES, createPersona, dbSnapshot, participantCounts, pickFiles } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, participantCounts, pickFiles, openInfoTab, openInfo } from './app-model';
 import { goldenExpectation } from './golden';
 
 const TMP = fileURLToPath(new URL('../.tmp/', import.meta.url));
@@ -26,11 +26,10 @@ test('a WhatsApp .zip and a .txt become personas with the right counts', async (
     await expect(page.getByTestId('file-messages')).toHaveText(String(expected.messages));
     await createPersona(page, person);
     await expect(page.getByTestId('added-count')).toHaveText(String(expected.messages + expected.system));
-
-    await page.getByRole('button', { name: 'Open persona' }).click();
+    await openInfo(page);
     await expect(page.getByTestId('stat-person')).toHaveText(String(expected.authors[person]));
     await expect(page.getByTestId('stat-all')).toHaveText(String(expected.messages + expected.system));
-    await page.getByRole('tab', { name: 'Messages' }).click();
+    await openInfoTab(page, 'Messages');
     await expect(page.getByTestId('message-browser').getByRole('listitem').first()).toBeVisible();
   }
   await page.goto('/#/');

@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createPersona, participantCounts, pickFiles } from './app-model';
+import { createPersona, participantCounts, pickFiles, openInfo } from './app-model';
 import { showMessages } from './pwa-model';
 
 const TMP = fileURLToPath(new URL('../.tmp/', import.meta.url));
@@ -91,10 +91,9 @@ test('HTML, script and markdown in a crafted export render as inert text everywh
   await createPersona(page, EVIL_AUTHOR, MARKUP_AUTHOR);
   await expect(page.getByTestId('import-done')).toContainText(EVIL_AUTHOR);
   await expectInert(page, 'import done');
-
-  await page.getByRole('button', { name: 'Open persona' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(EVIL_AUTHOR);
-  // Every section of the persona screen (style, memories, versions...) shows text derived from the chat.
+  // Every section of the persona's info page (style, memories, versions...) shows text derived from the chat.
+  await openInfo(page);
   for (const tab of await page.getByRole('tab').all()) {
     await tab.click();
     await expectInert(page, `persona tab ${await tab.innerText()}`);

@@ -7,7 +7,7 @@
 //    edited, the next reply's prompt carries the edited text, and it survives a reload.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, recordHosts, topAuthor, openInfoTab, messageMenu, waitEmbedded } from './app-model';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
 const RARE = 'Quuxberrytorte';
@@ -21,10 +21,11 @@ const NOTE = [
 ].join('\n');
 const OTHER = 'Holiday notes: the hotel in Lisbon was near the river, and tram 28 stopped right outside the door.';
 
+/** Back to the persona from another screen: its chat, or one section of its info page. */
 async function openPersonaTab(page: Page, tab: string): Promise<void> {
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
-  await page.getByRole('tab', { name: tab }).click();
+  if (tab !== 'Chat') await openInfoTab(page, tab);
 }
 
 /** Sends a message and waits until the persona's reply to it is finished. */
@@ -43,11 +44,12 @@ test('a knowledge file is chunked, embedded and retrieved into the prompt with i
   const hosts = recordHosts(page);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, topAuthor(FILE));
-  await page.getByRole('button', { name: 'Open persona' }).click();
   await chooseTinyEmbedModel(page);
+  // The chat embedded the persona by itself; the notes added next are embedded on top of that.
+  await waitEmbedded(page);
 
   // Add two notes at once (and a picture by mistake, which is refused by name).
-  await page.getByRole('tab', { name: 'Knowledge' }).click();
+  await openInfoTab(page, 'Knowledge');
   const view = page.getByTestId('knowledge-view');
   await expect(view.getByTestId('knowledge-empty')).toBeVisible();
   await view.getByTestId('knowledge-input').setInputFiles([
@@ -64,9 +66,8 @@ test('a knowledge file is chunked, embedded and retrieved into the prompt with i
   await recipes.getByRole('button', { name: 'View' }).click();
   await expect(recipes.getByTestId('knowledge-chunks')).toContainText(RARE);
 
-  // Building the persona's embeddings includes the notes.
+  // The persona's embeddings include the notes (added to an embedded persona, they are embedded at once).
   const panel = page.getByTestId('embed-panel');
-  await panel.getByTestId('embed-start').click();
   await expect(panel.getByTestId('embed-status')).toHaveAttribute('data-state', 'done', { timeout: 180_000 });
   const chunks = await recipes.getByTestId('knowledge-status').getAttribute('data-chunks');
   await expect(recipes.getByTestId('knowledge-status')).toHaveAttribute('data-embedded', chunks ?? '');
@@ -83,7 +84,7 @@ test('a knowledge file is chunked, embedded and retrieved into the prompt with i
   await openPersonaTab(page, 'Chat');
   await sendAndWait(page, `Do you still have the ${RARE} recipe?`);
   const reply = page.getByTestId('persona-message').last();
-  const why = reply.getByTestId('why-answer');
+  const why = (await messageMenu(reply)).getByTestId('why-answer');
   await why.getByText('Why this answer').click();
   // The best note first: the chunk sharing the rare word, named by its file, with an excerpt.
   const first = why.getByTestId('why-knowledge-item').first();
@@ -107,7 +108,6 @@ test('a long chat is summarised past the model window; the summary is editable a
   const hosts = recordHosts(page);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, topAuthor(FILE));
-  await page.getByRole('button', { name: 'Open persona' }).click();
   const personaUrl = page.url();
 
   // A 512-token window with 256-token replies: each long reply stops fitting the next prompt.
@@ -132,7 +132,7 @@ test('a long chat is summarised past the model window; the summary is editable a
   await expect(item.getByTestId('summary-text')).toHaveText('Bo asked about the weekend and the cinema.');
   await expect(item).toHaveAttribute('data-edited', 'true');
   await sendAndWait(page, 'Also, was ist nun?');
-  const why = chat.getByTestId('persona-message').last().getByTestId('why-answer');
+  const why = (await messageMenu(chat.getByTestId('persona-message').last())).getByTestId('why-answer');
   await why.getByText('Why this answer').click();
   await expect(why.getByRole('heading', { name: /^Earlier in this chat/ })).toBeVisible();
   await expect(why).toContainText('Bo asked about the weekend and the cinema.');
@@ -142,7 +142,6 @@ test('a long chat is summarised past the model window; the summary is editable a
   // After a reload the edited summary is still there.
   await page.reload();
   expect(page.url()).toBe(personaUrl);
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const stored = chat.getByTestId('conversation-summary').getByTestId('summary-item').first();
   await expect(stored.getByTestId('summary-text')).toHaveText('Bo asked about the weekend and the cinema.');
   await expect(stored).toHaveAttribute('data-edited', 'true');

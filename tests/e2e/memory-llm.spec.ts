@@ -5,7 +5,7 @@
 // existing memory (kept as past), reject, and one entity's view.
 import { expect, test, type Page } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, recordHosts, topAuthor } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, recordHosts, topAuthor, openInfoTab } from './app-model';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
 
@@ -19,7 +19,6 @@ async function importPersona(page: Page): Promise<{ personaId: string; person: s
   const person = topAuthor(FILE);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
-  await page.getByRole('button', { name: 'Open persona' }).click();
   const match = /#\/persona\/([^/?]+)/.exec(page.url());
   if (match?.[1] === undefined) throw new Error(`not on a persona page: ${page.url()}`);
   return { personaId: decodeURIComponent(match[1]), person };
@@ -37,15 +36,15 @@ test('memory pass on the loaded model: capped to the latest chunks, progress, pa
   const personaUrl = page.url();
 
   // Without a loaded model the pass cannot start and links to the Models screen.
-  await page.getByRole('tab', { name: 'Memory' }).click();
+  await openInfoTab(page, 'Memory');
   const pass = page.getByTestId('memory-pass');
   await expect(pass.getByRole('button', { name: 'Start' })).toBeDisabled();
   await pass.getByTestId('pass-no-model').getByRole('link').click();
   await loadTinyCpuModel(page);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
   expect(page.url()).toBe(personaUrl);
-  await page.getByRole('tab', { name: 'Memory' }).click();
+  await openInfoTab(page, 'Memory');
   await expect(pass.getByTestId('pass-no-model')).toBeHidden();
   await expect(pass).toContainText('Runs on Tiny test llama');
 
@@ -85,7 +84,7 @@ test('memory pass on the loaded model: capped to the latest chunks, progress, pa
 
 test('review proposed memories: accept, edit then accept (superseding), reject, and an entity view', async ({ page }) => {
   const { personaId } = await importPersona(page);
-  await page.getByRole('tab', { name: 'Memory' }).click();
+  await openInfoTab(page, 'Memory');
   const memory = page.getByTestId('memory-view');
 
   // An existing memory the model's newer one will supersede.
@@ -135,7 +134,7 @@ test('review proposed memories: accept, edit then accept (superseding), reject, 
     db.close();
   }, proposals);
   await page.reload();
-  await page.getByRole('tab', { name: 'Memory' }).click();
+  await openInfoTab(page, 'Memory');
 
   const pass = page.getByTestId('memory-pass');
   await expect(pass.getByTestId('proposal-count')).toHaveText('(3)');

@@ -70,9 +70,8 @@ test('with the network off, a model cached on the first visit loads and the pers
   await tiny.getByRole('button', { name: 'Load Tiny test llama' }).click();
   await expect(page.getByTestId('loaded-model')).toContainText('Tiny test llama', { timeout: 60_000 });
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const chat = page.getByTestId('chat-view');
   await chat.getByTestId('chat-input').fill('are you there?');
   await chat.getByTestId('chat-input').press('Enter');

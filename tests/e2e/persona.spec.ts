@@ -2,7 +2,7 @@
 // and memories can be added, edited, pinned and forgotten, with every change surviving a reload.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, pickFiles } from './app-model';
+import { FIXTURES, createPersona, pickFiles, openInfoTab, openInfo } from './app-model';
 import { goldenExpectation } from './golden';
 
 const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
@@ -13,7 +13,7 @@ test('style card and editable memory of an imported persona', async ({ page }) =
   if (person === undefined) throw new Error(`no author in the golden expectation of ${FILE}`);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
-  await page.getByRole('button', { name: 'Open persona' }).click();
+  await openInfo(page);
 
   const card = page.getByTestId('style-card');
   await expect(card).toBeVisible();
@@ -26,7 +26,7 @@ test('style card and editable memory of an imported persona', async ({ page }) =
   await expect(messagesRow.getByRole('cell').first()).toHaveText(/^\d+$/);
   await expect(page.getByTestId('style-summary')).not.toBeEmpty();
 
-  await page.getByRole('tab', { name: 'Memory' }).click();
+  await openInfoTab(page, 'Memory');
   const memory = page.getByTestId('memory-view');
   await memory.getByRole('button', { name: 'Add a memory' }).click();
   const form = page.getByTestId('memory-add');
@@ -52,7 +52,7 @@ test('style card and editable memory of an imported persona', async ({ page }) =
   if (forgotten !== null) await other.getByRole('button', { name: 'Forget' }).click();
 
   await page.reload();
-  await page.getByRole('tab', { name: 'Memory' }).click();
+  await openInfoTab(page, 'Memory');
   const afterReload = page.getByTestId('memory-view').getByTestId('memory-item');
   await expect(afterReload.filter({ hasText: 'Loves bouldering in the Dolomites' })).toHaveCount(1);
   await expect(
@@ -69,15 +69,15 @@ test('the style summary can be edited and a snapshot restores it', async ({ page
   if (person === undefined) throw new Error('no author');
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
-  await page.getByRole('button', { name: 'Open persona' }).click();
+  await openInfo(page);
 
   const original = await page.getByTestId('style-summary').innerText();
-  await page.getByRole('tab', { name: 'Versions' }).click();
+  await openInfoTab(page, 'Versions');
   await page.getByLabel('Snapshot name').fill('as imported');
   await page.getByRole('button', { name: 'Save snapshot' }).click();
   await expect(page.getByText('Snapshot saved.')).toBeVisible();
 
-  await page.getByRole('tab', { name: 'Style' }).click();
+  await openInfoTab(page, 'Style');
   await page.getByRole('button', { name: 'Edit summary' }).click();
   await page.getByLabel('Style summary').fill('Writes like a telegram. Stop.');
   await page.getByRole('button', { name: 'Save summary' }).click();
@@ -85,9 +85,9 @@ test('the style summary can be edited and a snapshot restores it', async ({ page
   await page.reload();
   await expect(page.getByTestId('style-summary')).toHaveText('Writes like a telegram. Stop.');
 
-  await page.getByRole('tab', { name: 'Versions' }).click();
+  await openInfoTab(page, 'Versions');
   await page.getByRole('button', { name: 'Restore' }).click();
   await expect(page.getByText('Restored “as imported”.')).toBeVisible();
-  await page.getByRole('tab', { name: 'Style' }).click();
+  await openInfoTab(page, 'Style');
   await expect(page.getByTestId('style-summary')).toHaveText(original);
 });

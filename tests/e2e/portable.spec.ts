@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, topAuthor, type DbSnapshot } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, topAuthor, type DbSnapshot, openInfoTab } from './app-model';
 import { openZip, writeZip } from '../../src/lib/ingest/zip';
 import { base64ToUtf8, readPngText } from '../../src/lib/persona/png-card';
 import type { CardV3 } from '../../src/lib/persona/card';
@@ -58,7 +58,6 @@ test('export everything, delete, bring the persona back from the backup, import 
   const person = topAuthor(FILE);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, person);
-  await page.getByRole('button', { name: 'Open persona' }).click();
   const personaUrl = page.url();
   // This chat's most active sender is saved under a phone number: masked on import, it is a token in the
   // persona and in every export below, never the number.
@@ -70,14 +69,12 @@ test('export everything, delete, bring the persona back from the backup, import 
   // One chat message with the tiny local model, so there is a conversation to export.
   await loadTinyCpuModel(page);
   await page.goto(personaUrl);
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const chat = page.getByTestId('chat-view');
   // The loaded model lives in the page; a navigation above reloaded it, so load again only if needed.
   if (await chat.getByTestId('chat-no-model').isVisible()) {
     await loadTinyCpuModel(page);
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
     await page.getByTestId('persona-card').getByRole('link').first().click();
-    await page.getByRole('tab', { name: 'Chat' }).click();
   }
   await chat.getByTestId('chat-input').fill('Are you free tonight?');
   await chat.getByTestId('chat-input').press('Enter');
@@ -86,7 +83,7 @@ test('export everything, delete, bring the persona back from the backup, import 
   if (await chat.getByTestId('chat-stop').isVisible()) await chat.getByTestId('chat-stop').click();
   await expect(chat.getByTestId('chat-send')).toBeVisible();
 
-  await page.getByRole('tab', { name: 'Export' }).click();
+  await openInfoTab(page, 'Export');
   const panel = page.getByTestId('export-panel');
 
   // Fine-tune data: every line a system/user/assistant triple, no held-out reply among them.
@@ -158,8 +155,7 @@ test('export everything, delete, bring the persona back from the backup, import 
   writeFileSync(cardPath, cardPng.bytes);
   await pickFiles(page, [cardPath]);
   await expect(page.getByTestId('portable-done')).toContainText('from a character card');
-  await page.getByRole('button', { name: 'Open persona' }).click();
-  await page.getByRole('tab', { name: 'Export' }).click();
+  await openInfoTab(page, 'Export');
   const again = JSON.parse((await downloadOf(page, 'Character card (JSON)')).bytes.toString('utf8')) as CardV3;
   for (const field of ['name', 'description', 'first_mes', 'alternate_greetings', 'mes_example'] as const) {
     expect(again.data[field], field).toEqual(pngCard.data[field]);
@@ -170,8 +166,7 @@ test('export everything, delete, bring the persona back from the backup, import 
 test('a backup of a newer format is refused with a clear message and nothing changes', async ({ page }) => {
   await pickFiles(page, [join(FIXTURES, 'whatsapp/en/chat-analytics__4A_11M.txt')]);
   await createPersona(page, 'Alice');
-  await page.getByRole('button', { name: 'Open persona' }).click();
-  await page.getByRole('tab', { name: 'Export' }).click();
+  await openInfoTab(page, 'Export');
   const backup = await downloadOf(page, 'Backup (.zip)');
 
   const zip = await openZip('b.zip', new Uint8Array(backup.bytes), { maxMemberBytes: 1e9, maxRatio: 1e6, ratioFloorBytes: 1e9 });

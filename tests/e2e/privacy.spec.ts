@@ -6,7 +6,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, openInfoTab } from './app-model';
 import { goldenExpectation } from './golden';
 import { listStorage, recordCspViolations, recordRequests, showMessages, waitForServiceWorker } from './pwa-model';
 
@@ -61,7 +61,6 @@ const STEPS: Step[] = [
   {
     name: 'browse the persona',
     run: async ({ page }) => {
-      await page.getByRole('button', { name: 'Open persona' }).click();
       personaUrl = page.url();
       await showMessages(page);
     },
@@ -80,10 +79,9 @@ const STEPS: Step[] = [
     run: async ({ page }) => {
       await loadTinyCpuModel(page);
       // Back inside the app (the loaded model lives in this page).
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
       await page.getByTestId('persona-card').getByRole('link').first().click();
       expect(page.url()).toBe(personaUrl);
-      await page.getByRole('tab', { name: 'Chat' }).click();
       const chat = page.getByTestId('chat-view');
       await chat.getByTestId('chat-input').fill('What did you do last weekend?');
       await chat.getByTestId('chat-input').press('Enter');
@@ -96,7 +94,7 @@ const STEPS: Step[] = [
   {
     name: 'export the backup, the character cards, the fine-tune data and the chat',
     run: async ({ page }) => {
-      await page.getByRole('tab', { name: 'Export' }).click();
+      await openInfoTab(page, 'Export');
       await exportFile(page, 'Backup (.zip)');
       await exportFile(page, 'Character card (PNG)');
       await exportFile(page, 'Character card (JSON)');
@@ -224,7 +222,6 @@ test('the Content-Security-Policy is strict, enforced, and the app runs without 
   const file = 'whatsapp/en/chat-analytics__4A_11M.zip';
   await pickFiles(page, [join(FIXTURES, file)]);
   await createPersona(page, 'Alice');
-  await page.getByRole('button', { name: 'Open persona' }).click();
   await showMessages(page);
   // Every other section of the persona screen too (style charts, memories, versions), where present.
   for (const tab of await page.getByRole('tab').all()) await tab.click();

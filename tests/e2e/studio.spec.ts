@@ -4,7 +4,7 @@
 // greeting opens the chat, labelled simulated, and a reply streams; (b) a blank form, saved, edited in the
 // Edit tab, and the edit still there after a reload; tabs without history say so instead of breaking.
 import { expect, test, type Page } from '@playwright/test';
-import { dbSnapshot, loadTinyCpuModel, recordHosts } from './app-model';
+import { dbSnapshot, loadTinyCpuModel, recordHosts, openInfoTab, messageMenu, openInfo } from './app-model';
 
 interface StoredPersona {
   id: string;
@@ -32,7 +32,7 @@ test('create from a description: the random model fails, the prefilled form is s
   const hosts = recordHosts(page);
   await loadTinyCpuModel(page);
   // In-app navigation: the loaded model lives in this page.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByRole('button', { name: 'New persona' }).click();
   await expect(page).toHaveURL(/#\/new$/);
   const create = page.getByTestId('create-persona');
@@ -84,6 +84,7 @@ test('create from a description: the random model fails, the prefilled form is s
   // Saved: the persona's page, which says it has no chat history.
   await expect(page).toHaveURL(/#\/persona\//);
   await expect(page.getByRole('heading', { name: 'Marta', level: 1 })).toBeVisible();
+  await openInfo(page);
   await expect(page.getByTestId('persona-no-history')).toContainText('Made from a description — no chat history.');
   const [stored] = await storedPersonas(page);
   expect(stored).toMatchObject({
@@ -102,14 +103,13 @@ test('create from a description: the random model fails, the prefilled form is s
   expect(memories).toMatchObject([{ personaId: stored?.id, text: 'Kept the Leça lighthouse for thirty years', subject: 'Marta', pinned: true }]);
 
   // Chat: the first greeting is already there, as a simulated persona message.
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const chat = page.getByTestId('chat-view');
   const first = chat.getByTestId('persona-message').first();
   await expect(first).toHaveAttribute('data-greeting', 'true');
   await expect(first.getByTestId('bubble')).toHaveText('ah. it is you');
   await expect(first.getByTestId('simulated-label')).toBeVisible();
   // The alternative greeting, before the user writes.
-  await first.getByTestId('next-greeting').click();
+  await (await messageMenu(first)).getByTestId('next-greeting').click();
   await expect(first.getByTestId('bubble')).toHaveText('the tomatoes say hello');
 
   await chat.getByTestId('chat-input').fill('how are the tomatoes?');
@@ -126,7 +126,7 @@ test('create from a description: the random model fails, the prefilled form is s
   await expect(first.getByTestId('next-greeting')).toBeHidden();
 
   // The reply's prompt was built from the definition alone.
-  const why = reply.getByTestId('why-answer');
+  const why = (await messageMenu(reply)).getByTestId('why-answer');
   await why.getByText('Why this answer').click();
   await expect(why.getByRole('heading', { name: /Who you are/ })).toBeVisible();
   await expect(why.getByRole('heading', { name: /Your rules/ })).toBeVisible();
@@ -151,17 +151,18 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   await editor.getByLabel('Rule to follow 1', { exact: true }).fill('Say ahoy');
   await editor.getByRole('button', { name: 'Save persona' }).click();
   await expect(page.getByRole('heading', { name: 'Captain', level: 1 })).toBeVisible();
+  await openInfo(page);
   await expect(page.getByTestId('persona-no-history')).toContainText('Made by hand — no chat history.');
   expect(await storedPersonas(page)).toMatchObject([{ displayName: 'Captain', origin: 'manual', definition: { background: 'An old sea captain.', rules: { do: ['Say ahoy'] } } }]);
 
   // Tabs without history say so instead of breaking.
-  await page.getByRole('tab', { name: 'Style' }).click();
+  await openInfoTab(page, 'Style');
   await expect(page.getByTestId('style-no-history')).toContainText('no chat history');
-  await page.getByRole('tab', { name: 'Messages' }).click();
+  await openInfoTab(page, 'Messages');
   await expect(page.getByTestId('messages-no-history')).toContainText('no chat history');
 
   // Edit: change the background, add an example exchange and a greeting; Cancel first reverts a change.
-  await page.getByRole('tab', { name: 'Edit' }).click();
+  await openInfoTab(page, 'Edit');
   const edit = page.getByTestId('edit-persona');
   await expect(edit.getByTestId('def-name')).toHaveValue('Captain');
   await edit.getByTestId('def-background').fill('Something else entirely.');
@@ -177,7 +178,7 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   await expect(edit.getByTestId('edit-saved')).toBeVisible();
 
   await page.reload();
-  await page.getByRole('tab', { name: 'Edit' }).click();
+  await openInfoTab(page, 'Edit');
   await expect(edit.getByTestId('def-background')).toHaveValue('An old sea captain who lost a leg to a whale.');
   await expect(edit.getByLabel('Example 1: the reply', { exact: true })).toHaveValue('wet. always wet.');
   await expect(edit.getByLabel('Greeting 1', { exact: true })).toHaveValue('ahoy!');
@@ -187,9 +188,8 @@ test('blank form: save, edit in the Edit tab, and find the edit after a reload',
   ]);
 
   // The new greeting opens the first chat (no model needed to see it).
-  await page.getByRole('tab', { name: 'Chat' }).click();
   await expect(page.getByTestId('chat-view').getByTestId('persona-message').first().getByTestId('bubble')).toHaveText('ahoy!');
   // The persona list says what it is made from.
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
-  await expect(page.getByTestId('persona-card').getByTestId('persona-no-history')).toHaveText('Made by hand — no chat history.');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
+  await expect(page.getByTestId('persona-card').getByTestId('persona-no-history')).toContainText('Made by hand — no chat history.');
 });

@@ -31,6 +31,22 @@ export function watchConversations(db: PersonaDb, personaId: string): Observable
   return liveQuery(() => listConversations(db, personaId));
 }
 
+/** The newest chat message of each persona that has one (the home chat list), keyed by persona id. */
+export async function lastChatMessages(db: PersonaDb): Promise<Map<string, ChatMessageRow>> {
+  const conversations = await db.conversations.orderBy('updatedAt').reverse().toArray();
+  const out = new Map<string, ChatMessageRow>();
+  for (const c of conversations) {
+    if (out.has(c.personaId)) continue;
+    const last = await messagesOf(db, c.id).last();
+    if (last !== undefined) out.set(c.personaId, last);
+  }
+  return out;
+}
+
+export function watchLastChatMessages(db: PersonaDb): Observable<Map<string, ChatMessageRow>> {
+  return liveQuery(() => lastChatMessages(db));
+}
+
 export function getConversation(db: PersonaDb, id: string): Promise<ConversationRow | undefined> {
   return db.conversations.get(id);
 }

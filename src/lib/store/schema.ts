@@ -217,6 +217,8 @@ export interface ChatMessageRow {
   error?: string;
   /** The user's thumbs on a persona reply: liked ones become examples, disliked ones are never reused. */
   rating?: 'up' | 'down';
+  /** How examples and memories were found: `lexical` (BM25 only, before the persona is embedded) or `hybrid`. */
+  retrieval?: 'lexical' | 'hybrid';
   /** The model's own text when the style adapter changed it for display ("match their texting habits"). */
   rawText?: string;
 }
