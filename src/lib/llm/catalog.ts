@@ -6,6 +6,7 @@
 // only 4-bit builds are listed (q0 builds are 2-4x larger for no gain in chat quality here).
 
 import type { CpuDtype, CpuModelSource, EngineKind, ModelSpec } from './types';
+import { fnv1a } from '../util/fnv1a';
 
 /** The fields of web-llm's ModelRecord the catalog reads (structurally compatible with it). */
 export interface ModelRecordLike {
@@ -367,12 +368,7 @@ function absoluteHttpUrl(raw: string, base?: string): URL | null {
 
 /** A short stable id for a custom model (same URLs -> same id, so re-adding does not duplicate). */
 function customId(parts: readonly string[]): string {
-  let h = 2166136261;
-  for (const ch of parts.join('\n')) {
-    h ^= ch.codePointAt(0) ?? 0;
-    h = Math.imul(h, 16777619) >>> 0;
-  }
-  return `custom:${h.toString(36)}`;
+  return `custom:${fnv1a(parts.join('\n')).toString(36)}`;
 }
 
 /**

@@ -4,6 +4,7 @@
 // language tables' words win over CLDR's when both spell the same word.
 
 import { LOCALES } from './locales/index';
+import { escapeRegExp } from '../../util/escape-regexp';
 
 export interface ClockWord {
   /** hours[h] = the 24-hour hour that "h:mm <word>" stands for (h as written, 0-23). */
@@ -15,10 +16,6 @@ export interface ClockWord {
 }
 
 const NEUTRAL = new Set(['am', 'pm', 'a.m.', 'p.m.', 'a. m.', 'p. m.', 'a.m', 'p.m']);
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
 
 function keyOf(word: string): string {
   return word.toLowerCase().replace(/\s+/g, ' ');
@@ -170,7 +167,7 @@ export function clockWordSource(words?: readonly string[]): string {
     }
   }
   const sorted = [...variants].sort((a, b) => b.length - a.length);
-  return sorted.map((v) => escapeRe(v).replace(/ /g, '\\s?')).join('|');
+  return sorted.map((v) => escapeRegExp(v).replace(/ /g, '\\s?')).join('|');
 }
 
 // ---- month names ------------------------------------------------------------------------------
