@@ -79,10 +79,19 @@ export async function openConversations(page: Page): Promise<Locator> {
   return page.getByTestId('conversation-list');
 }
 
-/** Waits until every background embedding job is complete (raw IndexedDB), so stored data stops changing. */
+/**
+ * Waits until the background embedding has started and every job is complete (raw IndexedDB), so stored
+ * data stops changing. A persona's chat starts its job by itself, a moment after the chat opens.
+ */
 export async function waitEmbeddingsSettled(page: Page, timeout = 180_000): Promise<void> {
   await expect
-    .poll(async () => ((await dbSnapshot(page)).stores['embedJobs'] ?? []).every((job) => (job as { state?: string }).state === 'done'), { timeout })
+    .poll(
+      async () => {
+        const jobs = (await dbSnapshot(page)).stores['embedJobs'] ?? [];
+        return jobs.length > 0 && jobs.every((job) => (job as { state?: string }).state === 'done');
+      },
+      { timeout },
+    )
     .toBe(true);
 }
 

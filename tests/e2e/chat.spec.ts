@@ -27,6 +27,17 @@ test('chat: stream a simulated reply, Stop it, and find the conversation after a
   expect(page.url()).toBe(personaUrl);
   await expect(chat.getByTestId('chat-no-model')).toBeHidden();
 
+  // The longest reply the settings allow: on threads the tiny model can finish the default length before the
+  // test has looked at the stream and pressed Stop.
+  await chat.getByTestId('conversations-toggle').click();
+  const settings = page.getByTestId('chat-settings');
+  await settings.getByText('Reply settings', { exact: true }).click();
+  await settings.getByTestId('setting-max-tokens').fill('1024');
+  await settings.getByLabel('Every chat with this persona').check();
+  await settings.getByTestId('settings-save').click();
+  await expect(settings.getByRole('status')).toContainText('Saved for every chat');
+  await page.getByRole('region', { name: 'Conversations and reply settings' }).getByRole('button', { name: 'Close' }).click();
+
   // Shift+Enter adds a line; Enter sends.
   const input = chat.getByTestId('chat-input');
   await input.fill('Hast du heute Zeit?');

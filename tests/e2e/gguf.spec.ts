@@ -41,9 +41,9 @@ test('gguf: a base model from this server chats as the persona, stops, and is de
   await expect(loaded).toContainText(`CPU (WebAssembly, ${threads} thread${threads > 1 ? 's' : ''}`);
   await expect(base).toHaveAttribute('data-cached', 'true');
 
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Personas' }).click();
+  // Back to the persona's chat (the home screen is the chat list; a persona opens on its chat).
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Chats' }).click();
   await page.getByTestId('persona-card').getByRole('link').first().click();
-  await page.getByRole('tab', { name: 'Chat' }).click();
   const chat = page.getByTestId('chat-view');
   await expect(chat.getByTestId('chat-no-model')).toBeHidden();
   const input = chat.getByTestId('chat-input');

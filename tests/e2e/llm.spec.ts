@@ -149,7 +149,7 @@ test('WebLLM on SwiftShader: cancel, then download and compile with progress, 2 
   });
 
   // Cancel during the download: the worker stops at once and nothing is loaded.
-  const load = qwen.getByRole('button', { name: /^Load Qwen2\.5 0\.5B · q4f32$/ });
+  const load = qwen.getByRole('button', { name: /^(Download and load|Load) Qwen2\.5 0\.5B · q4f32$/ });
   await load.click();
   const bar = page.getByTestId('model-progress');
   await expect(bar).toContainText(/Downloading Qwen2\.5 0\.5B · q4f32.*MB of/, { timeout: 60_000 });

@@ -4,9 +4,9 @@
 // fetch proves the network really is off.
 import { expect, test } from '@playwright/test';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, loadTinyCpuModel, pickFiles } from './app-model';
+import { FIXTURES, createPersona, loadTinyCpuModel, openInfo, openInfoTab, pickFiles } from './app-model';
 import { goldenExpectation } from './golden';
-import { showMessages, waitForServiceWorker } from './pwa-model';
+import { waitForServiceWorker } from './pwa-model';
 
 test('with the network off, a reload shows the app and the personas, and imports still work', async ({ context, page }) => {
   await page.goto('/');
@@ -24,14 +24,15 @@ test('with the network off, a reload shows the app and the personas, and imports
 
   await page.goto('/#/');
   await page.reload();
-  await expect(page.getByRole('heading', { name: 'Personas' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Chats', level: 1 })).toBeVisible();
   await expect(page.getByTestId('persona-card')).toHaveCount(1);
   await expect(page.getByTestId('persona-card')).toContainText('Alice');
 
   await page.getByTestId('persona-card').getByRole('link').click();
   const expected = goldenExpectation('whatsapp/en/chat-analytics__4A_11M.txt');
+  await openInfo(page);
   await expect(page.getByTestId('stat-person')).toHaveText(String(expected.authors['Alice']));
-  await showMessages(page);
+  await openInfoTab(page, 'Messages');
   await expect(page.getByTestId('message-browser')).toContainText('shooting stars');
 
   // A second chat, imported with no network at all.

@@ -5,7 +5,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, createPersona, dbSnapshot, loadTinyCpuModel, pickFiles, topAuthor, type DbSnapshot, openInfoTab } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, loadTinyCpuModel, openInfo, openInfoTab, pickFiles, topAuthor, type DbSnapshot } from './app-model';
 import { openZip, writeZip } from '../../src/lib/ingest/zip';
 import { base64ToUtf8, readPngText } from '../../src/lib/persona/png-card';
 import type { CardV3 } from '../../src/lib/persona/card';
@@ -138,6 +138,8 @@ test('export everything, delete, bring the persona back from the backup, import 
   expect(original['chatMessages']?.length).toBe(2);
 
   await page.goto(personaUrl);
+  // Deleting is on the persona's info page.
+  await openInfo(page);
   await page.getByRole('button', { name: 'Delete persona' }).click();
   await page.getByRole('button', { name: 'Delete', exact: true }).click();
   await expect.poll(async () => personaIds(await dbSnapshot(page)).length).toBe(0);
