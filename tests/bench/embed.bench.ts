@@ -66,7 +66,10 @@ try {
       [MODEL, backend, sample, sizes, budget, threads ?? null] as const,
     );
   const fresh = async (): Promise<void> => {
-    await harness.page.evaluate(() => (window as unknown as Bench).embedBenchWorker());
+    // Returns nothing: the new worker's proxy stays in the page.
+    await harness.page.evaluate(() => {
+      (window as unknown as Bench).embedBenchWorker();
+    });
   };
   const results: Record<string, BatchTiming[] | { skipped: string }> = {};
   // The app's default thread count in this (cross-origin isolated) page, then one thread, each in a fresh

@@ -6,7 +6,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, pickFiles, openInfoTab } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, openInfo, openInfoTab, pickFiles, waitEmbedded } from './app-model';
 import { goldenExpectation } from './golden';
 import { listStorage, recordCspViolations, recordRequests, showMessages, waitForServiceWorker } from './pwa-model';
 
@@ -62,16 +62,16 @@ const STEPS: Step[] = [
     name: 'browse the persona',
     run: async ({ page }) => {
       personaUrl = page.url();
+      await openInfo(page);
       await showMessages(page);
     },
   },
   {
     name: 'build embeddings with the tiny local embedder',
     run: async ({ page }) => {
-      const panel = page.getByTestId('embed-panel');
+      // The persona's chat starts embedding by itself; this waits for it on the info page.
       await chooseTinyEmbedModel(page);
-      await panel.getByTestId('embed-start').click();
-      await expect(panel.getByTestId('embed-status')).toHaveAttribute('data-state', 'done', { timeout: 120_000 });
+      await waitEmbedded(page, 120_000);
     },
   },
   {
@@ -94,6 +94,7 @@ const STEPS: Step[] = [
   {
     name: 'export the backup, the character cards, the fine-tune data and the chat',
     run: async ({ page }) => {
+      await openInfo(page);
       await openInfoTab(page, 'Export');
       await exportFile(page, 'Backup (.zip)');
       await exportFile(page, 'Character card (PNG)');
@@ -222,6 +223,7 @@ test('the Content-Security-Policy is strict, enforced, and the app runs without 
   const file = 'whatsapp/en/chat-analytics__4A_11M.zip';
   await pickFiles(page, [join(FIXTURES, file)]);
   await createPersona(page, 'Alice');
+  await openInfo(page);
   await showMessages(page);
   // Every other section of the persona screen too (style charts, memories, versions), where present.
   for (const tab of await page.getByRole('tab').all()) await tab.click();
