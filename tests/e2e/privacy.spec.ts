@@ -6,7 +6,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, openInfo, openInfoTab, pickFiles, waitEmbedded } from './app-model';
+import { FIXTURES, chooseTinyEmbedModel, createPersona, loadTinyCpuModel, openInfo, openInfoTab, pickFiles, useTestEmbedder, waitEmbedded } from './app-model';
 import { goldenExpectation } from './golden';
 import { listStorage, recordCspViolations, recordRequests, showMessages, waitForServiceWorker } from './pwa-model';
 
@@ -44,6 +44,9 @@ const STEPS: Step[] = [
   {
     name: 'first visit',
     run: async ({ page }) => {
+      // This machine's embedding model is the local tiny one (there is no hub here): set as a person would
+      // before their first persona, so the chat's own embedding downloads nothing from elsewhere.
+      await useTestEmbedder(page);
       await page.goto('/');
       await waitForServiceWorker(page);
     },
@@ -69,8 +72,11 @@ const STEPS: Step[] = [
   {
     name: 'build embeddings with the tiny local embedder',
     run: async ({ page }) => {
-      // The persona's chat starts embedding by itself; this waits for it on the info page.
+      // The chat started embedding with the default (hub) model, which is unreachable here: choose the local
+      // tiny one and start it (the same button a person uses), then wait for it on the info page.
       await chooseTinyEmbedModel(page);
+      const start = page.getByTestId('embed-panel').getByTestId('embed-start');
+      if (await start.isVisible()) await start.click();
       await waitEmbedded(page, 120_000);
     },
   },
