@@ -120,7 +120,9 @@ test('the storage line shows real numbers, and persistence is requested once a p
     .toBe(1);
 
   if (!persisted) {
-    // Not persisted (this incognito profile): the line says the data may be cleared and what to do.
+    // Not persisted (this incognito profile): the line says the data may be cleared and what to do. The
+    // storage line is in the footer of the chat list (the persona's chat is full height).
+    await page.goto('/#/');
     await status.locator('summary').click();
     await expect(page.getByTestId('storage-advice')).toContainText('Install the app');
   }
