@@ -71,6 +71,8 @@ class SequenceModel implements PromptModel {
       return await completion.generateCompletion(tokens, {
         maxTokens: Math.min(options.max_tokens ?? 64, room),
         temperature: options.temperature ?? 0,
+        ...(options.top_p !== undefined ? { topP: options.top_p } : {}),
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
         repeatPenalty: false,
         customStopTriggers: [...stop, ...(options.stop ?? [])],
         ...(signal !== undefined ? { signal } : {}),

@@ -9,6 +9,7 @@ import { readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseResult } from '../lib/ingest/index';
+import { DEFAULT_CHAT_SETTINGS } from '../lib/persona/chat-settings';
 import type { EvalEngines, EvalInput, EvalProgress, FidelityReport } from '../lib/persona/fidelity-run';
 import type { NodeDtype } from './eval-engines';
 import { UsageError, parseOrExit } from './usage';
@@ -53,6 +54,9 @@ style adapter) and prints the fidelity report as JSON.
   --samples N          held-out contexts to answer, latest first (default 20)
   --max-tokens N       tokens per generated reply (default 64)
   --seed N             seed of the classifier and sampling (default 1)
+  --sampled            gguf: generate replies with the app's chat sampling (temperature 0.8, top-p 0.95,
+                       seeded) instead of greedily; greedy replies of a small model can collapse to one
+                       answer, so style is judged better on sampled ones. The likelihood is not affected
   --out FILE           write the JSON there instead of stdout
 `;
 
@@ -65,6 +69,7 @@ interface Args {
   threads: number;
   generate: number | null;
   tuning: boolean;
+  sampled: boolean;
   model: string;
   embedModel: string;
   modelsDir: string | null;
@@ -99,7 +104,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
       const value = eq > 0 && arg.startsWith('--') ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined || value === '') throw new UsageError(`${name} needs a value`);
       values.set(name, value);
-    } else if (arg === '--remote' || arg === '--tuning') flags.add(arg);
+    } else if (arg === '--remote' || arg === '--tuning' || arg === '--sampled') flags.add(arg);
     else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}`);
     else if (path === undefined) path = arg;
     else throw new UsageError('give exactly one export file');
@@ -111,7 +116,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
   if (engine !== 'cpu' && engine !== 'webllm' && engine !== 'cpu-browser' && engine !== 'gguf') {
     throw new UsageError(`--engine must be cpu, gguf, webllm or cpu-browser, not "${engine}"`);
   }
-  if (engine !== 'gguf' && (values.has('--adapter') || values.has('--threads'))) throw new UsageError('--adapter and --threads are for --engine gguf');
+  if (engine !== 'gguf' && (values.has('--adapter') || values.has('--threads') || flags.has('--sampled'))) throw new UsageError('--adapter, --threads and --sampled are for --engine gguf');
   const int = (flag: string, fallback: number, min: number): number => {
     const raw = values.get(flag);
     if (raw === undefined) return fallback;
@@ -149,6 +154,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
     threads: int('--threads', 1, 1),
     generate: values.has('--generate') ? int('--generate', 1, 1) : null,
     tuning: flags.has('--tuning'),
+    sampled: flags.has('--sampled'),
     embedModel: values.get('--embed-model') ?? 'Xenova/all-MiniLM-L6-v2',
     modelsDir,
     remote,
@@ -349,6 +355,7 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
         seed: args.seed,
         ...(args.generate !== null ? { maxGenerated: args.generate } : {}),
         ...(args.tuning ? { tuning: true } : {}),
+        ...(args.sampled ? { sampling: { temperature: DEFAULT_CHAT_SETTINGS.temperature, top_p: DEFAULT_CHAT_SETTINGS.topP } } : {}),
       },
       engines,
       { onProgress: progressPrinter(), ...(signal !== undefined ? { signal } : {}) },
@@ -372,7 +379,7 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
       ...(engines.runtime !== undefined ? { runtime: engines.runtime } : {}),
       model: args.model,
       dtype: args.engine === 'webllm' || args.engine === 'gguf' ? null : args.dtype,
-      ...(args.engine === 'gguf' ? { threads: args.threads, adapter: args.adapter } : {}),
+      ...(args.engine === 'gguf' ? { threads: args.threads, adapter: args.adapter, sampling: args.sampled ? 'app' : 'greedy' } : {}),
       embedModel: args.embedModel,
       embedDtype: args.embedDtype,
       contextWindow: engines.contextWindow,

@@ -197,6 +197,13 @@ describe('runFidelityEval', () => {
     expect(generate.map((e) => e.variant).slice(0, 3)).toEqual(['persona', 'generic', 'noExamples']);
   });
 
+  it('samples every variant with the same seeded settings when asked to, instead of decoding greedily', async () => {
+    const engines = fakeEngines();
+    await runFidelityEval({ ...input(), sampling: { temperature: 0.8, top_p: 0.95 } }, engines);
+    expect(engines.calls.length).toBeGreaterThan(0);
+    for (const c of engines.calls) expect(c.options).toEqual({ temperature: 0.8, top_p: 0.95, max_tokens: 12, seed: 5 });
+  });
+
   it('is deterministic apart from the creation time', async () => {
     const a = await runFidelityEval(input(), fakeEngines());
     const b = await runFidelityEval(input(), fakeEngines());

@@ -82,6 +82,8 @@ export interface EvalInput {
   maxGenerated?: number;
   /** Also score the tuning variants (TUNING_VARIANTS; transcript prompt models only). */
   tuning?: boolean;
+  /** Sample generated replies (seeded) instead of greedy decoding; the likelihood does not depend on it. */
+  sampling?: { temperature: number; top_p: number };
 }
 
 export type EvalProgress =
@@ -274,7 +276,7 @@ export async function runFidelityEval(
   const sampleVectors = vectors.slice(training.length + memories.length);
 
   // ---- generate
-  const generation: GenerationOptions = { temperature: 0, max_tokens: maxReplyTokens, ...(input.seed !== undefined ? { seed: input.seed } : {}) };
+  const generation: GenerationOptions = { temperature: 0, ...input.sampling, max_tokens: maxReplyTokens, ...(input.seed !== undefined ? { seed: input.seed } : {}) };
   const pinned = memories.filter((m) => m.pinned);
   const generated: Record<VariantId, string[]> = { persona: [], personaAdapted: [], generic: [], retrieval: [], noExamples: [] };
   const examples: FidelityExample[] = [];
