@@ -136,7 +136,7 @@ describe('eval arguments for the browser engines', () => {
     expect(() => parseArgs([...base, '--engine', 'webllm'])).toThrow(/--engine webllm needs the model files: --models DIR .* or --remote/);
     expect(() => parseArgs([...base, '--engine', 'cpu-browser', '--remote', '--embed-dtype', 'q4'])).toThrow(/--embed-dtype q4/);
     expect(() => parseArgs([...base, '--engine', 'gpu', '--remote'])).toThrow(/--engine must be cpu, gguf, webllm or cpu-browser, not "gpu"/);
-    expect(() => parseArgs([...base, '--engine', 'webllm', '--remote', '--adapter', 'a.gguf'])).toThrow(/--adapter and --threads are for --engine gguf/);
+    expect(() => parseArgs([...base, '--engine', 'webllm', '--remote', '--adapter', 'a.gguf'])).toThrow(/--adapter, --threads and --sampled are for --engine gguf/);
   });
 
   it('takes a GGUF file, an adapter and explicit threads for --engine gguf', () => {
