@@ -2,7 +2,9 @@
 // wllama worker side by side, timed identically from the page: request sent -> first streamed token ->
 // reply done. Exposed to the driving script as window.ggufBench.
 import type { ModelSpec } from '../../src/lib/llm/types';
+import { assembleTranscriptPrompt } from '../../src/lib/persona/transcript-prompt';
 import { LlmClient } from '../../src/lib/rpc/llm-client';
+import type { PersonaPromptData } from './chat-persona';
 import type { BareGgufReply, BareGgufRequest } from './gguf-bare-worker';
 
 export interface RoundTiming {
@@ -54,6 +56,13 @@ const api = {
 
   async unloadApp(): Promise<void> {
     await app.unload();
+  },
+
+  /** The base-model persona prompt as the chat assembles it, counted by the loaded model's tokenizer. */
+  async assembleTranscript(data: PersonaPromptData): Promise<{ prompt: string; stop: string[]; stableTokens: number; totalTokens: number; examples: number }> {
+    const assembled = await assembleTranscriptPrompt({ ...data, countTokens: (texts) => app.countTokens(texts) });
+    const [stableTokens = 0] = await app.countTokens([assembled.prompt.slice(0, assembled.stableChars)]);
+    return { prompt: assembled.prompt, stop: assembled.stop, stableTokens, totalTokens: assembled.tokens.total, examples: assembled.usedExampleIds.length };
   },
 
   async appRound(prompt: string, maxTokens: number): Promise<RoundTiming & { engineTokensPerSecond: number | null; promptTokens: number | null }> {

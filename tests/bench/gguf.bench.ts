@@ -1,7 +1,10 @@
 // `npm run bench:gguf`: decode tokens/s of the GGUF engine in Chromium through the app's llm worker
 // (LlmClient -> worker-api -> wllama-engine, as the chat uses it) and through a bare wllama worker, on the
 // same model, prompt, threads and llama.cpp settings; their ratio is the app's overhead. Then 1 vs 2
-// threads, and llama.cpp settings that may move decode speed (flash attention, batch sizes). On the real
+// threads, and llama.cpp settings that may move decode speed (flash attention, batch sizes); native
+// llama.cpp (node-llama-cpp) on the same file and prompt as the reference; and the time to first token of
+// a full persona prompt, then of the next message in the same chat (the stable start of the prompt stays
+// in the KV cache), next to that next prompt on an empty cache. On the real
 // Gemma 3 270M when .models/gguf/gemma-3-270m-q4_k_m.gguf exists (npm run models:real), else on the
 // project's tiny random GGUF. Rounds alternate app/bare so machine load drifts hit both alike. One JSON
 // object on stdout, progress on stderr.
@@ -14,6 +17,8 @@ import { createServer, type ViteDevServer } from 'vite';
 import type { GgufTuning, ModelSpec } from '../../src/lib/llm/types';
 import { launchOptions } from '../e2e/browser';
 import { writeTinyGgufs } from '../model-gen/gguf';
+import { personaPromptData } from './chat-persona';
+import { nativeDecode } from './gguf-native';
 import type { GgufBenchApi, RoundTiming } from './gguf-page';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -114,8 +119,58 @@ try {
     };
   }
 
+  /**
+   * A full persona prompt (the base-model transcript the chat sends), then the next message of the same
+   * chat: the persona answered, the person wrote again, and retrieval brought other examples (two of the
+   * eight dropped), so only the stable start is shared. The next prompt is also timed on an empty cache.
+   */
+  async function personaTtft(threads: number) {
+    const data = await personaPromptData(contextWindow, maxTokens);
+    const next = {
+      ...data,
+      examples: data.examples.slice(2),
+      history: [...data.history, { role: 'assistant' as const, content: 'si ci sono' }, { role: 'user' as const, content: 'perfetto! a che ora ci vediamo allora?' }],
+    };
+    const load = () => page.evaluate((s) => (window as unknown as Bench).ggufBench.loadApp(s), spec({ threads }));
+    const unload = () => page.evaluate(() => (window as unknown as Bench).ggufBench.unloadApp());
+    const run = (prompt: string) => page.evaluate(([p, n]) => (window as unknown as Bench).ggufBench.appRound(p, n), [prompt, 8] as const);
+    await load();
+    const firstPrompt = await page.evaluate((d) => (window as unknown as Bench).ggufBench.assembleTranscript(d), data);
+    const nextPrompt = await page.evaluate((d) => (window as unknown as Bench).ggufBench.assembleTranscript(d), next);
+    await unload();
+    const first: number[] = [];
+    const following: number[] = [];
+    const followingCold: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      await load();
+      first.push((await run(firstPrompt.prompt)).ttftMs);
+      following.push((await run(nextPrompt.prompt)).ttftMs);
+      await unload();
+      await load();
+      followingCold.push((await run(nextPrompt.prompt)).ttftMs);
+      await unload();
+      log(`  persona prompt round ${i + 1}/${rounds}: first ${first.at(-1)} ms, next ${following.at(-1)} ms, next on an empty cache ${followingCold.at(-1)} ms`);
+    }
+    return {
+      threads,
+      fixture: data.fixture,
+      firstPrompt: { tokens: firstPrompt.totalTokens, stableTokens: firstPrompt.stableTokens, examples: firstPrompt.examples, medianTtftMs: median(first) },
+      nextPrompt: { tokens: nextPrompt.totalTokens, stableTokens: nextPrompt.stableTokens, examples: nextPrompt.examples, medianTtftMs: median(following), medianTtftOnEmptyCacheMs: median(followingCold) },
+      // <= 0.5 is the goal: the next message re-reads only what changed.
+      nextOverFirst: round2(median(following) / median(first)),
+    };
+  }
+
   const one = await compare(1);
   const two = await compare(2);
+  log('native llama.cpp: 1 and 2 threads');
+  const nativeRuns = [];
+  for (const threads of [1, 2]) {
+    const native = await nativeDecode(real ? REAL : `${TEST_MODELS}gguf/${file}`, PROMPT, { threads, maxTokens, rounds, contextWindow });
+    nativeRuns.push({ threads, loadMs: native.loadMs, medianTokensPerSecond: round2(median(native.rounds.map((r) => r.tokensPerSecond))), medianTtftMs: median(native.rounds.map((r) => r.ttftMs)) });
+  }
+  log('persona prompt: time to first token, first and next message (2 threads)');
+  const persona = await personaTtft(2);
   const tried: Awaited<ReturnType<typeof compare>>[] = [];
   if (variants) {
     for (const tuning of [{ flashAttn: true }, { nBatch: 512, nUbatch: 512 }, { nBatch: 64, nUbatch: 64 }] satisfies GgufTuning[]) tried.push(await compare(2, tuning));
@@ -129,6 +184,13 @@ try {
         machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
         settings: { maxTokens, ignoreEos: true, greedy: true, rounds, contextWindow, timedFrom: 'page: first streamed token -> reply resolved' },
         threads: { one, two, twoOverOne: round2(two.app.medianTokensPerSecond / one.app.medianTokensPerSecond) },
+        native: {
+          engine: 'node-llama-cpp 3.22.1 (native llama.cpp, CPU)',
+          runs: nativeRuns,
+          // The browser's decode speed as a share of native on the same threads (the issue's anchor: 0.16 on one thread).
+          appOverNative: { oneThread: round2(one.app.medianTokensPerSecond / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)), twoThreads: round2(two.app.medianTokensPerSecond / (nativeRuns[1]?.medianTokensPerSecond ?? Number.NaN)) },
+        },
+        personaPrompt: persona,
         variantsAt2Threads: tried,
       },
       null,
