@@ -64,6 +64,7 @@ import { getEmbedJob } from '../lib/store/vectors';
 import { embeddings } from './embed-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
 import { FrameBuffer } from './frame-buffer';
+import { markPhase } from '../lib/util/phase-timing';
 
 /** Retrieved memories per reply (the prompt builder keeps those that fit); examples come from the settings. */
 const MEMORIES_K = 5;
@@ -331,8 +332,11 @@ export class ChatManager {
 
   /** The person agreed to a model in this chat: load it, then let the persona open an empty chat. */
   async startModel(id: string): Promise<void> {
+    markPhase('model:load');
     const result = await this.models.load(id);
-    if (result.ok) await this.open();
+    if (!result.ok) return;
+    markPhase('model:loaded');
+    await this.open();
   }
 
   /** Replaces the last persona reply with a new one. */
@@ -583,6 +587,7 @@ export class ChatManager {
     this.phase = 'streaming';
     let savedAt = performance.now();
     let rawLive = '';
+    let firstToken = true;
     const frame = new FrameBuffer((delta) => {
       if (this.live === null) return;
       rawLive += delta;
@@ -593,6 +598,7 @@ export class ChatManager {
         void updateChatMessage(db, conversationId, reply.seq, { text: this.live.text }).catch(() => false);
       }
     });
+    markPhase('reply:prompt');
     const result = await this.models.engine.generate(request.messages, {
       ...(request.completionPrompt === undefined ? {} : { completionPrompt: request.completionPrompt, stop: request.stop }),
       temperature: settings.temperature,
@@ -600,6 +606,10 @@ export class ChatManager {
       max_tokens: settings.maxTokens,
       signal,
       onDelta: (delta, tokens) => {
+        if (firstToken && tokens > 0) {
+          firstToken = false;
+          markPhase('reply:first-token');
+        }
         frame.push(delta);
         if (this.live !== null && this.live.tokens !== tokens) this.live = { ...this.live, tokens };
       },

@@ -25,6 +25,7 @@ import type { Retrieval, RetrieveOptions } from '../lib/search/retrieve';
 import { openDb } from '../lib/store/db';
 import type { EmbedJobRow } from '../lib/store/schema';
 import { formatBytes, formatCount, formatEta, type ProgressView } from './format';
+import { markPhase } from '../lib/util/phase-timing';
 import { cancelEmbedJob, getEmbedJob, listInterruptedJobs, watchEmbedJob } from '../lib/store/vectors';
 
 const CANCELLED = Symbol('cancelled');
@@ -175,12 +176,14 @@ export class EmbedManager {
     this.error = null;
     this.notice = null;
     this.run = { personaId, model, progress: null, embedStartedAt: performance.now() };
+    markPhase('embed:start');
     const cancelled = new Promise<typeof CANCELLED>((resolve) => {
       this.#cancel = () => resolve(CANCELLED);
     });
     const onProgress = proxy((p: EmbedProgress) => {
       if (this.run === null) return;
       const entering = p.phase === 'embed' && this.run.progress?.phase !== 'embed';
+      if (entering) markPhase('embed:embedding');
       this.run = { ...this.run, progress: p, embedStartedAt: entering ? performance.now() : this.run.embedStartedAt };
       this.now = performance.now();
     });
@@ -197,6 +200,7 @@ export class EmbedManager {
     }
     if (outcome === CANCELLED) return;
     this.run = null;
+    if (outcome.ok && outcome.value.state === 'done') markPhase('embed:done');
     if (!outcome.ok) this.error = outcome.error;
     else if (outcome.value.embedded === 0 && outcome.value.alreadyStored > 0) this.notice = 'Everything was already embedded.';
   }

@@ -138,7 +138,7 @@ export function createEmbedApi(openDbOnce: () => PersonaDb, deps: EmbedApiDeps) 
         jobs.add(controller);
         try {
           const db = openDb();
-          const report = throttle((p: EmbedProgress) => onProgress(p), 150);
+          const report = throttle((p: EmbedProgress) => onProgress(p), 150, (p) => p.phase);
           const embedder = await embedderFor(request.model, request.source, (p) => report({ phase: 'load', ...p }));
           const model: ModelSpec = { ...request.model, dims: embedder.dims ?? request.model.dims };
           return await runEmbedJob(
