@@ -333,10 +333,17 @@ export class ChatManager {
   /** The person agreed to a model in this chat: load it, then let the persona open an empty chat. */
   async startModel(id: string): Promise<void> {
     markPhase('model:load');
-    const result = await this.models.load(id);
-    if (!result.ok) return;
-    markPhase('model:loaded');
-    await this.open();
+    // The person now waits for the persona's first words: background embedding pauses until the reply is written.
+    const release = embeddings().hold();
+    try {
+      // The persona's opening reply follows at once and warms the model up itself.
+      const result = await this.models.load(id, { warmUp: false });
+      if (!result.ok) return;
+      markPhase('model:loaded');
+      await this.open();
+    } finally {
+      release();
+    }
   }
 
   /** Replaces the last persona reply with a new one. */
@@ -406,11 +413,14 @@ export class ChatManager {
     this.#abort = abort;
     // One engine, one generation at a time: a summary in progress gives way to the reply.
     await this.stopSummary();
+    // The CPU goes to the reply the person waits for; background embedding continues after it.
+    const release = embeddings().hold();
     try {
       await this.#generate(conversationId, abort.signal);
     } catch (error) {
       this.error = { name: 'AppError', code: 'chat-failed', message: `The reply failed: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
+      release();
       if (this.#abort === abort) this.#abort = null;
       this.live = null;
       this.phase = 'idle';

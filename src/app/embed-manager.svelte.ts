@@ -74,6 +74,8 @@ export class EmbedManager {
   readonly #client = new EmbedClient();
   #cancel: (() => void) | null = null;
   #resumeChecked = false;
+  /** Holders that want the CPU for the chat (see `hold`). */
+  #holds = 0;
   #searchSeq = 0;
 
   /** Observes one persona's job (the panel on screen); the returned function stops observing. */
@@ -188,6 +190,8 @@ export class EmbedManager {
       this.now = performance.now();
     });
     let outcome: Result<EmbedSummary> | typeof CANCELLED;
+    // A fresh worker knows of no hold yet (messages arrive in order, so before the job starts).
+    if (this.#holds > 0) void this.#client.api.holdJobs(true).catch(() => undefined);
     try {
       outcome = await Promise.race([
         this.#client.api.embedPersona({ personaId, model: $state.snapshot(model), source: $state.snapshot(this.settings.source) }, onProgress),
@@ -203,6 +207,23 @@ export class EmbedManager {
     if (outcome.ok && outcome.value.state === 'done') markPhase('embed:done');
     if (!outcome.ok) this.error = outcome.error;
     else if (outcome.value.embedded === 0 && outcome.value.alreadyStored > 0) this.notice = 'Everything was already embedded.';
+  }
+
+  /**
+   * Pauses embedding between batches until the returned function is called (every holder must call it):
+   * on a device with few cores a chat model loading and a reply streaming next to a job are both slowed
+   * by half or more, and the person is waiting for the reply. The job resumes where it stood.
+   */
+  hold(): () => void {
+    this.#holds++;
+    if (this.#holds === 1 && this.#client.running) void this.#client.api.holdJobs(true).catch(() => undefined);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      if (this.#holds === 0 && this.#client.running) void this.#client.api.holdJobs(false).catch(() => undefined);
+    };
   }
 
   /** Stops the run at once (the worker is terminated); stored batches stay, and Start continues from them. */
