@@ -209,6 +209,13 @@ export class EmbedManager {
     else if (outcome.value.embedded === 0 && outcome.value.alreadyStored > 0) this.notice = 'Everything was already embedded.';
   }
 
+  /** Loads the chosen embedding model into the worker ahead of a job (a failure is left for the job to report). */
+  preload(): void {
+    if (this.run !== null) return;
+    const request = { model: $state.snapshot(this.settings.model), source: $state.snapshot(this.settings.source), texts: [] };
+    void this.#client.api.embedTexts(request).catch(() => undefined);
+  }
+
   /**
    * Pauses embedding between batches until the returned function is called (every holder must call it):
    * on a device with few cores a chat model loading and a reply streaming next to a job are both slowed
