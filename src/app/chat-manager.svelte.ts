@@ -64,6 +64,7 @@ import { getEmbedJob } from '../lib/store/vectors';
 import { embeddings } from './embed-manager.svelte';
 import type { ModelManager } from './model-manager.svelte';
 import { FrameBuffer } from './frame-buffer';
+import { markPhase } from '../lib/util/phase-timing';
 
 /** Retrieved memories per reply (the prompt builder keeps those that fit); examples come from the settings. */
 const MEMORIES_K = 5;
@@ -331,8 +332,18 @@ export class ChatManager {
 
   /** The person agreed to a model in this chat: load it, then let the persona open an empty chat. */
   async startModel(id: string): Promise<void> {
-    const result = await this.models.load(id);
-    if (result.ok) await this.open();
+    markPhase('model:load');
+    // The person now waits for the persona's first words: background embedding pauses until the reply is written.
+    const release = embeddings().hold();
+    try {
+      // The persona's opening reply follows at once and warms the model up itself.
+      const result = await this.models.load(id, { warmUp: false });
+      if (!result.ok) return;
+      markPhase('model:loaded');
+      await this.open();
+    } finally {
+      release();
+    }
   }
 
   /** Replaces the last persona reply with a new one. */
@@ -402,11 +413,14 @@ export class ChatManager {
     this.#abort = abort;
     // One engine, one generation at a time: a summary in progress gives way to the reply.
     await this.stopSummary();
+    // The CPU goes to the reply the person waits for; background embedding continues after it.
+    const release = embeddings().hold();
     try {
       await this.#generate(conversationId, abort.signal);
     } catch (error) {
       this.error = { name: 'AppError', code: 'chat-failed', message: `The reply failed: ${error instanceof Error ? error.message : String(error)}` };
     } finally {
+      release();
       if (this.#abort === abort) this.#abort = null;
       this.live = null;
       this.phase = 'idle';
@@ -583,6 +597,7 @@ export class ChatManager {
     this.phase = 'streaming';
     let savedAt = performance.now();
     let rawLive = '';
+    let firstToken = true;
     const frame = new FrameBuffer((delta) => {
       if (this.live === null) return;
       rawLive += delta;
@@ -593,6 +608,7 @@ export class ChatManager {
         void updateChatMessage(db, conversationId, reply.seq, { text: this.live.text }).catch(() => false);
       }
     });
+    markPhase('reply:prompt');
     const result = await this.models.engine.generate(request.messages, {
       ...(request.completionPrompt === undefined ? {} : { completionPrompt: request.completionPrompt, stop: request.stop }),
       temperature: settings.temperature,
@@ -600,6 +616,10 @@ export class ChatManager {
       max_tokens: settings.maxTokens,
       signal,
       onDelta: (delta, tokens) => {
+        if (firstToken && tokens > 0) {
+          firstToken = false;
+          markPhase('reply:first-token');
+        }
         frame.push(delta);
         if (this.live !== null && this.live.tokens !== tokens) this.live = { ...this.live, tokens };
       },

@@ -25,6 +25,7 @@ import type { Retrieval, RetrieveOptions } from '../lib/search/retrieve';
 import { openDb } from '../lib/store/db';
 import type { EmbedJobRow } from '../lib/store/schema';
 import { formatBytes, formatCount, formatEta, type ProgressView } from './format';
+import { markPhase } from '../lib/util/phase-timing';
 import { cancelEmbedJob, getEmbedJob, listInterruptedJobs, watchEmbedJob } from '../lib/store/vectors';
 
 const CANCELLED = Symbol('cancelled');
@@ -73,6 +74,8 @@ export class EmbedManager {
   readonly #client = new EmbedClient();
   #cancel: (() => void) | null = null;
   #resumeChecked = false;
+  /** Holders that want the CPU for the chat (see `hold`). */
+  #holds = 0;
   #searchSeq = 0;
 
   /** Observes one persona's job (the panel on screen); the returned function stops observing. */
@@ -175,16 +178,20 @@ export class EmbedManager {
     this.error = null;
     this.notice = null;
     this.run = { personaId, model, progress: null, embedStartedAt: performance.now() };
+    markPhase('embed:start');
     const cancelled = new Promise<typeof CANCELLED>((resolve) => {
       this.#cancel = () => resolve(CANCELLED);
     });
     const onProgress = proxy((p: EmbedProgress) => {
       if (this.run === null) return;
       const entering = p.phase === 'embed' && this.run.progress?.phase !== 'embed';
+      if (entering) markPhase('embed:embedding');
       this.run = { ...this.run, progress: p, embedStartedAt: entering ? performance.now() : this.run.embedStartedAt };
       this.now = performance.now();
     });
     let outcome: Result<EmbedSummary> | typeof CANCELLED;
+    // A fresh worker knows of no hold yet (messages arrive in order, so before the job starts).
+    if (this.#holds > 0) void this.#client.api.holdJobs(true).catch(() => undefined);
     try {
       outcome = await Promise.race([
         this.#client.api.embedPersona({ personaId, model: $state.snapshot(model), source: $state.snapshot(this.settings.source) }, onProgress),
@@ -197,8 +204,33 @@ export class EmbedManager {
     }
     if (outcome === CANCELLED) return;
     this.run = null;
+    if (outcome.ok && outcome.value.state === 'done') markPhase('embed:done');
     if (!outcome.ok) this.error = outcome.error;
     else if (outcome.value.embedded === 0 && outcome.value.alreadyStored > 0) this.notice = 'Everything was already embedded.';
+  }
+
+  /** Loads the chosen embedding model into the worker ahead of a job (a failure is left for the job to report). */
+  preload(): void {
+    if (this.run !== null) return;
+    const request = { model: $state.snapshot(this.settings.model), source: $state.snapshot(this.settings.source), texts: [] };
+    void this.#client.api.embedTexts(request).catch(() => undefined);
+  }
+
+  /**
+   * Pauses embedding between batches until the returned function is called (every holder must call it):
+   * on a device with few cores a chat model loading and a reply streaming next to a job are both slowed
+   * by half or more, and the person is waiting for the reply. The job resumes where it stood.
+   */
+  hold(): () => void {
+    this.#holds++;
+    if (this.#holds === 1 && this.#client.running) void this.#client.api.holdJobs(true).catch(() => undefined);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.#holds--;
+      if (this.#holds === 0 && this.#client.running) void this.#client.api.holdJobs(false).catch(() => undefined);
+    };
   }
 
   /** Stops the run at once (the worker is terminated); stored batches stay, and Start continues from them. */

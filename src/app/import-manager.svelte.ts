@@ -8,6 +8,7 @@ import type { AppErrorData } from '../lib/rpc/app-error';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
 import type { ImportProgress, Result } from '../lib/rpc/progress';
 import { clearPendingImport, openDb } from '../lib/store/index';
+import { markPhase } from '../lib/util/phase-timing';
 
 export type ImportStage = 'idle' | 'analyzing' | 'choose' | 'committing' | 'done';
 
@@ -34,6 +35,7 @@ export class ImportManager {
 
   async pick(files: readonly File[]): Promise<void> {
     if (files.length === 0 || this.busy) return;
+    markPhase('import:pick');
     this.reset();
     this.stage = 'analyzing';
     const [single] = files;
@@ -62,6 +64,7 @@ export class ImportManager {
       return;
     }
     this.analysis = outcome.value;
+    markPhase('import:parsed');
     this.stage = outcome.value.files.some((f) => f.ok) ? 'choose' : 'idle';
   }
 
@@ -69,6 +72,7 @@ export class ImportManager {
     if (this.stage !== 'choose') return;
     this.stage = 'committing';
     this.error = null;
+    markPhase('import:commit');
     const outcome = await this.#run((onProgress) => this.#client.api.commit(choice, onProgress));
     if (outcome === CANCELLED) return;
     if (!outcome.ok) {
@@ -78,6 +82,7 @@ export class ImportManager {
       return;
     }
     this.result = outcome.value;
+    markPhase('import:done');
     this.stage = 'done';
   }
 
@@ -119,7 +124,10 @@ export class ImportManager {
     this.progress = null;
     this.phaseStartedAt = performance.now();
     const onProgress = proxy((p: ImportProgress) => {
-      if (this.progress?.phase !== p.phase) this.phaseStartedAt = performance.now();
+      if (this.progress?.phase !== p.phase) {
+        this.phaseStartedAt = performance.now();
+        if (p.phase === 'write' || p.phase === 'build' || p.phase === 'turns') markPhase(`import:${p.phase}`);
+      }
       this.progress = p;
     });
     try {

@@ -303,8 +303,11 @@ export class ModelManager {
     }
   }
 
-  /** Loads a model (replacing the loaded one). Resolves when ready, failed or cancelled. */
-  async load(id: string): Promise<Result<LoadedModel>> {
+  /**
+   * Loads a model (replacing the loaded one). Resolves when ready, failed or cancelled. `warmUp: false`
+   * when a reply follows at once: that reply is the warm-up, and a separate one would only delay it.
+   */
+  async load(id: string, options: { warmUp?: boolean } = {}): Promise<Result<LoadedModel>> {
     const entry = this.entries.find((e) => e.id === id);
     if (entry === undefined) {
       const error = { name: 'AppError', code: 'model-not-found', message: 'That model is not in the list any more.' };
@@ -326,7 +329,7 @@ export class ModelManager {
     const softwareGpu = entry.engine === 'webllm' && this.facts !== null && gpuKind(this.facts.gpu) !== 'real';
     const loading = this.#client.load(this.spec(entry), {
       signal: abort.signal,
-      warmUp: !softwareGpu,
+      warmUp: options.warmUp !== false && !softwareGpu,
       onProgress: (p) => (this.progress = p),
     });
     this.#loading = loading.then(() => undefined);
@@ -360,7 +363,8 @@ export class ModelManager {
     if (id === null) {
       return { ok: false, error: { name: 'AppError', code: 'no-model-loaded', message: 'No model is chosen yet. Pick one on the Models screen.' } };
     }
-    return this.load(id);
+    // Called for a reply about to be generated: no separate warm-up.
+    return this.load(id, { warmUp: false });
   }
 
   async deleteCached(id: string): Promise<void> {

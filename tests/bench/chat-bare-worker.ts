@@ -3,8 +3,8 @@
 // {generate}; per generation it posts 'token' on every decode step and 'done' at the end, so the page
 // times both engines the same way.
 import { pipeline, TextStreamer, type TextGenerationPipeline } from '@huggingface/transformers';
-import { configureTransformers } from '../../src/lib/embed/transformers-env';
 import type { ChatMessage } from '../../src/lib/llm/types';
+import { serveBareRequests, timedLoad } from './bare-worker-host';
 
 export type BareRequest =
   | { type: 'load'; modelId: string; dtype: 'q8'; localPath: string }
@@ -15,29 +15,22 @@ export type BareReply = { type: 'loaded'; ms: number } | { type: 'token' } | { t
 let generator: TextGenerationPipeline | null = null;
 const post = (m: BareReply) => self.postMessage(m);
 
-self.onmessage = async (event: MessageEvent<BareRequest>) => {
-  const request = event.data;
-  try {
-    if (request.type === 'load') {
-      const { env } = await import('@huggingface/transformers');
-      configureTransformers(env, { kind: 'local', path: request.localPath });
-      const started = performance.now();
-      generator = (await pipeline('text-generation', request.modelId, { dtype: request.dtype, device: 'wasm' })) as TextGenerationPipeline;
-      post({ type: 'loaded', ms: Math.round(performance.now() - started) });
-      return;
-    }
-    if (generator === null) throw new Error('not loaded');
-    let tokens = 0;
-    const streamer = new TextStreamer(generator.tokenizer, {
-      skip_prompt: true,
-      token_callback_function: (ids: bigint[]) => {
-        tokens += ids.length;
-        post({ type: 'token' });
-      },
-    });
-    await generator(request.messages, { max_new_tokens: request.maxNewTokens, min_new_tokens: request.maxNewTokens, do_sample: false, streamer });
-    post({ type: 'done', tokens });
-  } catch (error) {
-    post({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+serveBareRequests<BareRequest>(async (request) => {
+  if (request.type === 'load') {
+    const loaded = await timedLoad(request.localPath, () => pipeline('text-generation', request.modelId, { dtype: request.dtype, device: 'wasm' }));
+    generator = loaded.value as TextGenerationPipeline;
+    post({ type: 'loaded', ms: loaded.ms });
+    return;
   }
-};
+  if (generator === null) throw new Error('not loaded');
+  let tokens = 0;
+  const streamer = new TextStreamer(generator.tokenizer, {
+    skip_prompt: true,
+    token_callback_function: (ids: bigint[]) => {
+      tokens += ids.length;
+      post({ type: 'token' });
+    },
+  });
+  await generator(request.messages, { max_new_tokens: request.maxNewTokens, min_new_tokens: request.maxNewTokens, do_sample: false, streamer });
+  post({ type: 'done', tokens });
+});

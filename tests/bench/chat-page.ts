@@ -4,6 +4,7 @@
 import type { ChatMessage, ModelSpec } from '../../src/lib/llm/types';
 import { assemblePrompt } from '../../src/lib/persona/prompt';
 import { LlmClient } from '../../src/lib/rpc/llm-client';
+import { askBareWorker } from './bare-worker-client';
 import type { BareReply, BareRequest } from './chat-bare-worker';
 import type { PersonaPromptData } from './chat-persona';
 
@@ -29,17 +30,7 @@ function timing(started: number, first: number | null, ended: number, tokens: nu
 
 /** One request to the bare worker; `onToken` sees each decode step, resolves on the final reply. */
 function askBare(request: BareRequest, onToken: () => void = () => undefined): Promise<BareReply> {
-  return new Promise((resolve, reject) => {
-    const listener = (event: MessageEvent<BareReply>) => {
-      const reply = event.data;
-      if (reply.type === 'token') return onToken();
-      bare.removeEventListener('message', listener);
-      if (reply.type === 'error') reject(new Error(reply.message));
-      else resolve(reply);
-    };
-    bare.addEventListener('message', listener);
-    bare.postMessage(request);
-  });
+  return askBareWorker<BareReply>(bare, request, onToken);
 }
 
 const api = {

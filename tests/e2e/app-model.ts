@@ -14,7 +14,7 @@ const withTestEmbedder = new WeakSet<Page>();
  * model hub here). Set before the app starts, only where the person (the test) chose nothing yet, as a
  * person would in the info page's embedding settings. A persona is embedded by itself once its chat opens.
  */
-export async function useTestEmbedder(page: Page): Promise<void> {
+export async function useTestEmbedder(page: Page, model: string = TINY_EMBED_MODEL): Promise<void> {
   if (withTestEmbedder.has(page)) return;
   withTestEmbedder.add(page);
   await page.addInitScript((model) => {
@@ -22,7 +22,7 @@ export async function useTestEmbedder(page: Page): Promise<void> {
     if (localStorage.getItem(key) === null) {
       localStorage.setItem(key, JSON.stringify({ source: { kind: 'local' }, model: { id: model, dtype: 'q8', dims: null, label: model } }));
     }
-  }, TINY_EMBED_MODEL);
+  }, model);
 }
 
 /** Opens the import screen and hands the files to the real file chooser. */
@@ -149,9 +149,9 @@ export interface DbSnapshot {
   stores: Record<string, unknown[]>;
 }
 
-/** Every row of every store of the app database, read with the raw IndexedDB API. */
-export async function dbSnapshot(page: Page): Promise<DbSnapshot> {
-  return page.evaluate(async () => {
+/** Every row of every store of the app database (or of the `only` stores), read with the raw IndexedDB API. */
+export async function dbSnapshot(page: Page, only?: string[]): Promise<DbSnapshot> {
+  return page.evaluate(async (only) => {
     const databases = (await indexedDB.databases()).map((d) => d.name ?? '').sort();
     const stores: Record<string, unknown[]> = {};
     if (!databases.includes('personayou')) return { databases, stores };
@@ -161,7 +161,7 @@ export async function dbSnapshot(page: Page): Promise<DbSnapshot> {
       request.onerror = () => reject(request.error ?? new Error('open failed'));
     });
     try {
-      for (const name of Array.from(db.objectStoreNames)) {
+      for (const name of Array.from(db.objectStoreNames).filter((n) => only === null || only.includes(n))) {
         stores[name] = await new Promise<unknown[]>((resolve, reject) => {
           const request = db.transaction(name, 'readonly').objectStore(name).getAll();
           request.onsuccess = () => resolve(request.result as unknown[]);
@@ -172,7 +172,7 @@ export async function dbSnapshot(page: Page): Promise<DbSnapshot> {
       db.close();
     }
     return { databases, stores };
-  });
+  }, only ?? null);
 }
 
 /** Records every http(s) host the page, its workers and its service worker contact. */

@@ -241,3 +241,49 @@ describe('a wipe during a job', () => {
     expect((await factory.databases()).map((d) => d.name)).toEqual([]);
   });
 });
+
+describe('holding jobs for the chat', () => {
+  it('a held job finishes the batch in flight, then waits until released, and completes', async () => {
+    const db = freshDb();
+    await seed(db);
+    let embedder: FakeEmbedder | undefined;
+    const api = createEmbedApi(() => db, {
+      probe: () => Promise.resolve({ available: false }),
+      createEmbedder: ({ spec }) => {
+        embedder = new FakeEmbedder(modelKey(spec));
+        // Call 0 is the warm-up; the hold comes while the first real batch runs.
+        embedder.onBatch = (call) => {
+          if (call === 1) api.holdJobs(true);
+        };
+        return Promise.resolve(embedder);
+      },
+    });
+    const running = api.embedPersona({ personaId: 'p1', model: MODEL, source: { kind: 'hub' } }, () => undefined);
+    await expect.poll(() => getEmbedJob(db, 'p1').then((j) => j?.done)).toBeGreaterThan(0);
+    const heldAt = (await getEmbedJob(db, 'p1'))?.done;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await getEmbedJob(db, 'p1'))?.done).toBe(heldAt);
+    expect((await getEmbedJob(db, 'p1'))?.state).toBe('running');
+    api.holdJobs(false);
+    expect(await running).toMatchObject({ ok: true, value: { state: 'done', total: 13, embedded: 13 } });
+  });
+
+  it('a job started while held loads nothing until released', async () => {
+    const db = freshDb();
+    await seed(db);
+    let created = 0;
+    const api = createEmbedApi(() => db, {
+      probe: () => Promise.resolve({ available: false }),
+      createEmbedder: ({ spec }) => {
+        created++;
+        return Promise.resolve(new FakeEmbedder(modelKey(spec)));
+      },
+    });
+    api.holdJobs(true);
+    const running = api.embedPersona({ personaId: 'p1', model: MODEL, source: { kind: 'hub' } }, () => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(created).toBe(0);
+    api.holdJobs(false);
+    expect(await running).toMatchObject({ ok: true, value: { state: 'done', embedded: 13 } });
+  });
+});

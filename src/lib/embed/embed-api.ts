@@ -70,9 +70,24 @@ export function createEmbedApi(openDbOnce: () => PersonaDb, deps: EmbedApiDeps) 
       onDatabaseDeleted(db, () => {
         deleted = true;
         for (const job of jobs) job.abort(DATABASE_DELETED);
+        setHold(false);
       });
     }
     return db;
+  }
+  // While the page holds the jobs (its chat model loads or replies), a job waits before loading its model
+  // and before each batch: on a few cores the person's reply comes first. The batch in flight finishes.
+  let hold: { released: Promise<void>; release: () => void } | null = null;
+  const waitForRelease = (): Promise<void> => hold?.released ?? Promise.resolve();
+  function setHold(held: boolean): void {
+    if (held && hold === null) {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      hold = { released, release };
+    } else if (!held && hold !== null) {
+      hold.release();
+      hold = null;
+    }
   }
   let loaded: { key: string; embedder: Promise<Embedder> } | undefined;
   const corpora = new Map<string, { key: string; corpus: PersonaCorpus }>();
@@ -128,6 +143,11 @@ export function createEmbedApi(openDbOnce: () => PersonaDb, deps: EmbedApiDeps) 
       return backend();
     },
 
+    /** Holds (true) or releases (false) every embedding job of this worker; see `hold` above. */
+    holdJobs(held: boolean): void {
+      setHold(held);
+    },
+
     async embedPersona(request: EmbedRequest, onProgress: (progress: EmbedProgress) => void): Promise<Result<EmbedSummary>> {
       const busy = (): Result<EmbedSummary> => ({
         ok: false,
@@ -138,11 +158,19 @@ export function createEmbedApi(openDbOnce: () => PersonaDb, deps: EmbedApiDeps) 
         jobs.add(controller);
         try {
           const db = openDb();
-          const report = throttle((p: EmbedProgress) => onProgress(p), 150);
+          const report = throttle((p: EmbedProgress) => onProgress(p), 150, (p) => p.phase);
+          await waitForRelease();
           const embedder = await embedderFor(request.model, request.source, (p) => report({ phase: 'load', ...p }));
           const model: ModelSpec = { ...request.model, dims: embedder.dims ?? request.model.dims };
           return await runEmbedJob(
-            { db, embedder, model, signal: controller.signal, onProgress: (p) => report(p, p.phase !== 'embed' || p.done === p.total) },
+            {
+              db,
+              embedder,
+              model,
+              signal: controller.signal,
+              onProgress: (p) => report(p, p.phase !== 'embed' || p.done === p.total),
+              beforeBatch: waitForRelease,
+            },
             request.personaId,
           );
         } catch (error) {

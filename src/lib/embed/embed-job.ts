@@ -58,6 +58,8 @@ export interface EmbedJobDeps {
   signal?: AbortSignal;
   tuner?: BatchTuner;
   now?: () => number;
+  /** Awaited before each batch: resolves at once unless the job must yield the CPU for a while. */
+  beforeBatch?: () => Promise<void>;
 }
 
 function failure(code: string, message: string): Result<never> {
@@ -112,6 +114,7 @@ export async function runEmbedJob(deps: EmbedJobDeps, personaId: string): Promis
   let position = 0;
   onProgress({ phase: 'embed', done, total: items.length, startedAt: alreadyStored, batchSize: tuner.next(), backend: embedder.backend });
   while (position < pending.length) {
+    await deps.beforeBatch?.();
     if (signal?.aborted === true) {
       // After a wipe nothing may be written (a write would recreate the deleted database).
       if (signal.reason === DATABASE_DELETED) return failure('store-deleted', 'The app data was wiped while embedding.');

@@ -242,7 +242,7 @@ export function createIngestApi(openDb: () => PersonaDb) {
           rows,
         };
       });
-      const report = throttle(onProgress, 80);
+      const report = throttle(onProgress, 80, (p) => p.phase);
       const target =
         choice.updatePersonaId === undefined
           ? {

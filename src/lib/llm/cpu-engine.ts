@@ -90,8 +90,11 @@ export async function createCpuAdapter(spec: CpuSpec, onProgress: ProgressSink, 
     const p = aggregate.update(info as FileProgressEvent);
     if (p !== null) onProgress(p);
   };
-  const tokenizer = await t.AutoTokenizer.from_pretrained(spec.modelId, { progress_callback });
-  const model = await t.AutoModelForCausalLM.from_pretrained(spec.modelId, { dtype: spec.dtype, device: 'wasm', progress_callback });
+  // Side by side: the tokenizer's files download and parse while the weights download and ORT starts.
+  const [tokenizer, model] = await Promise.all([
+    t.AutoTokenizer.from_pretrained(spec.modelId, { progress_callback }),
+    t.AutoModelForCausalLM.from_pretrained(spec.modelId, { dtype: spec.dtype, device: 'wasm', progress_callback }),
+  ]);
 
   let interrupted = false;
   yieldEachStep(model as unknown as Forwardable, () => interrupted);

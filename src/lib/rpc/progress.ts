@@ -21,13 +21,19 @@ export type ImportProgress =
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorData };
 
-/** Calls `emit` at most every `intervalMs`, except that `force` always goes through (final values). */
-export function throttle<T>(emit: (value: T) => void, intervalMs = 100): (value: T, force?: boolean) => void {
+/**
+ * Calls `emit` at most every `intervalMs`, except that `force` always goes through (final values), and so
+ * does the first value of a new phase when `phaseOf` names it (a phase change is never held back).
+ */
+export function throttle<T>(emit: (value: T) => void, intervalMs = 100, phaseOf?: (value: T) => string): (value: T, force?: boolean) => void {
   let last = -Infinity;
+  let lastPhase: string | undefined;
   return (value, force = false) => {
     const now = Date.now();
-    if (!force && now - last < intervalMs) return;
+    const phase = phaseOf?.(value);
+    if (!force && phase === lastPhase && now - last < intervalMs) return;
     last = now;
+    lastPhase = phase;
     emit(value);
   };
 }
