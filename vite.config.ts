@@ -7,9 +7,12 @@ import { pwaOptions } from './src/pwa/pwa-options';
 import { connectSrcFromEnv } from './src/server/security-headers';
 import { modelRoots, serveModels } from './src/server/serve-models';
 import { securityHeadersPlugin } from './src/server/vite-plugin';
+import { wllamaPatchGuard } from './src/server/wllama-patch';
 
 export default defineConfig({
   plugins: [
+    // Voice adapters need the project's patch to @wllama/wllama (patches/): refuse to build without it.
+    wllamaPatchGuard(),
     svelte(),
     VitePWA(pwaOptions),
     // PERSONAYOU_CONNECT_SRC: more model origins the workers may download from (space-separated).

@@ -136,6 +136,8 @@ export class ChatManager {
   personaSettings = $state.raw<ChatSettingsPatch>({});
   /** How the persona opens a chat (its definition): a new conversation starts with the first one. */
   greetings = $state.raw<string[]>([]);
+  /** The persona's voice adapter (name and scale), for the per-chat switch; null when it has none. */
+  voiceAdapter = $state.raw<{ label: string; scale: number } | null>(null);
   #greetingsLoaded = false;
   #autoGreeted = false;
 
@@ -216,6 +218,8 @@ export class ChatManager {
       this.profile = s?.profile ?? null;
       this.personaSettings = s?.persona.chatSettings ?? {};
       this.greetings = (s?.persona.definition?.greetings ?? []).filter((g) => g.trim() !== '');
+      const adapter = s?.persona.voiceAdapter;
+      this.voiceAdapter = adapter === undefined ? null : { label: adapter.label, scale: adapter.scale };
       this.#greetingsLoaded = true;
       this.#greetIfEmpty();
     });
@@ -504,13 +508,6 @@ export class ChatManager {
 
   async #generate(conversationId: string, signal: AbortSignal): Promise<void> {
     const db = openDb();
-    this.phase = 'loading-model';
-    const model = await this.models.ensureLoaded();
-    if (signal.aborted) return;
-    if (!model.ok) {
-      this.error = model.error;
-      return;
-    }
     this.phase = 'preparing';
     const [rows, sources, conversation, rated] = await Promise.all([
       listChatMessages(db, conversationId),
@@ -525,6 +522,18 @@ export class ChatManager {
     this.profile = sources.profile;
     this.personaSettings = sources.persona.chatSettings ?? {};
     const { settings } = resolveChatSettings(sources.persona.chatSettings, conversation?.settings);
+    // The persona's voice adapter, when this chat uses it (GGUF models only: ensureLoaded drops it for others).
+    const stored = sources.persona.voiceAdapter;
+    this.voiceAdapter = stored === undefined ? null : { label: stored.label, scale: stored.scale };
+    const voice = settings.voiceAdapter && stored !== undefined ? { file: stored.file, label: stored.label, scale: stored.scale } : null;
+    this.phase = 'loading-model';
+    const model = await this.models.ensureLoaded(voice);
+    if (signal.aborted) return;
+    if (!model.ok) {
+      this.error = model.error;
+      return;
+    }
+    this.phase = 'preparing';
     // Summarised messages are in the prompt as their summary, not one by one.
     // A message no summary covers (also one whose summary was removed) is sent as itself.
     const historyRows = rows.filter((m) => m.text.trim() !== '' && !isSummarized(m.seq, conversation?.summaries));
@@ -585,6 +594,7 @@ export class ChatManager {
       text: '',
       status: 'streaming',
       modelId: model.value.id,
+      ...(model.value.voiceAdapter === undefined ? {} : { voiceAdapter: model.value.voiceAdapter }),
       sections: prompt.sections,
       usedExampleIds: prompt.usedExampleIds,
       usedMemoryIds: prompt.usedMemoryIds,

@@ -7,7 +7,7 @@
 
 import type { CatalogEntry, CpuEntry, CustomModelInput, GgufEntry, LlmModelSource, WebLlmEntry } from '../lib/llm/catalog';
 import { fileGgufEntry, parseServerGgufIndex, resolveSpec, serverGgufEntries } from '../lib/llm/catalog';
-import { listGgufFiles, saveGgufFile } from '../lib/llm/gguf-files';
+import { listGgufFiles, openGgufFile, saveGgufFile } from '../lib/llm/gguf-files';
 import {
   assess,
   gpuKind,
@@ -22,7 +22,7 @@ import {
 } from '../lib/llm/capabilities';
 import { customEntry } from '../lib/llm/catalog';
 import { customEntries, DEFAULT_LLM_SETTINGS, LLM_SETTINGS_KEY, parseLlmSettings, serializeLlmSettings, type LlmSettings } from '../lib/llm/settings';
-import type { ChatMessage, Generation, GenerationOptions, LlmEngine, LoadedModel, LoadProgress, ModelSpec } from '../lib/llm/types';
+import type { ChatMessage, Generation, GenerationOptions, LlmEngine, LoadedModel, LoadProgress, ModelSpec, VoiceAdapterSpec } from '../lib/llm/types';
 import type { AppErrorData } from '../lib/rpc/app-error';
 import { LlmClient } from '../lib/rpc/llm-client';
 import type { Result } from '../lib/rpc/progress';
@@ -108,6 +108,8 @@ export class ModelManager {
   #loading: Promise<void> = Promise.resolve();
   #tryAbort: AbortController | null = null;
   #starting: Promise<void> | null = null;
+  /** The voice adapter the loaded (or loading) model was asked for. */
+  #loadedAdapter: VoiceAdapterSpec | null = null;
 
   constructor(origin: string = globalThis.location?.origin ?? 'http://127.0.0.1') {
     this.#origin = origin;
@@ -150,6 +152,17 @@ export class ModelManager {
         selected: this.settings.selectedId === entry.id,
       };
     });
+  }
+
+  /** The model chats use: the one chosen on the Models screen (remembered), or null. */
+  get chosen(): CatalogEntry | null {
+    const id = this.loaded?.id ?? this.settings.selectedId;
+    return this.entries.find((e) => e.id === id) ?? null;
+  }
+
+  /** Where the chosen GGUF's header can be read: its kept file, or its URL (read with Range requests). */
+  async ggufFileOf(entry: GgufEntry): Promise<Blob | string | null> {
+    return entry.url ?? (await openGgufFile(entry.fileName));
   }
 
   get busy(): boolean {
@@ -304,10 +317,12 @@ export class ModelManager {
   }
 
   /**
-   * Loads a model (replacing the loaded one). Resolves when ready, failed or cancelled. `warmUp: false`
-   * when a reply follows at once: that reply is the warm-up, and a separate one would only delay it.
+   * Loads a model (replacing the loaded one), with a voice adapter for a GGUF model. Resolves when ready,
+   * failed or cancelled. `warmUp: false` when a reply follows at once: that reply is the warm-up, and a
+   * separate one would only delay it.
    */
-  async load(id: string, options: { warmUp?: boolean } = {}): Promise<Result<LoadedModel>> {
+  async load(id: string, options: { warmUp?: boolean; voiceAdapter?: VoiceAdapterSpec | null } = {}): Promise<Result<LoadedModel>> {
+    const voiceAdapter = options.voiceAdapter ?? null;
     const entry = this.entries.find((e) => e.id === id);
     if (entry === undefined) {
       const error = { name: 'AppError', code: 'model-not-found', message: 'That model is not in the list any more.' };
@@ -327,7 +342,10 @@ export class ModelManager {
     await this.#requestPersistence(entry);
     // On an emulated GPU a warm-up reply costs as much as a real one (tens of seconds): skip it there.
     const softwareGpu = entry.engine === 'webllm' && this.facts !== null && gpuKind(this.facts.gpu) !== 'real';
-    const loading = this.#client.load(this.spec(entry), {
+    const spec = this.spec(entry);
+    // A voice adapter goes with GGUF models only (llama.cpp LoRA); the chat asks for it per reply.
+    this.#loadedAdapter = spec.engine === 'gguf' ? voiceAdapter : null;
+    const loading = this.#client.load(spec.engine === 'gguf' && voiceAdapter !== null ? { ...spec, voiceAdapter } : spec, {
       signal: abort.signal,
       warmUp: options.warmUp !== false && !softwareGpu,
       onProgress: (p) => (this.progress = p),
@@ -355,16 +373,24 @@ export class ModelManager {
     this.#loadAbort?.abort();
   }
 
-  /** Loads the selected model unless it is loaded already (for the chat screen). */
-  async ensureLoaded(): Promise<Result<LoadedModel>> {
+  /**
+   * Loads the selected model unless it is loaded already (for the chat screen). With a voice adapter
+   * (GGUF models only) the model is reloaded when the adapter, its file or its scale differ from the
+   * loaded one's: llama.cpp in wllama takes adapters only at load.
+   */
+  async ensureLoaded(voiceAdapter: VoiceAdapterSpec | null = null): Promise<Result<LoadedModel>> {
     await this.start();
-    if (this.loaded !== null && this.loaded.id === this.settings.selectedId) return { ok: true, value: this.loaded };
+    const wanted = this.loaded?.engine === 'gguf' ? voiceAdapter : null;
+    const same = (a: VoiceAdapterSpec | null, b: VoiceAdapterSpec | null) => a?.file === b?.file && a?.scale === b?.scale;
+    if (this.loaded !== null && this.loaded.id === this.settings.selectedId && same(this.#loadedAdapter, wanted)) return { ok: true, value: this.loaded };
+    if (this.loaded !== null && this.loaded.id === this.settings.selectedId) return this.load(this.loaded.id, { warmUp: false, voiceAdapter: wanted });
     const id = this.settings.selectedId ?? this.recommendation?.id ?? null;
     if (id === null) {
       return { ok: false, error: { name: 'AppError', code: 'no-model-loaded', message: 'No model is chosen yet. Pick one on the Models screen.' } };
     }
+    const entry = this.entries.find((e) => e.id === id);
     // Called for a reply about to be generated: no separate warm-up.
-    return this.load(id, { warmUp: false });
+    return this.load(id, { warmUp: false, voiceAdapter: entry?.engine === 'gguf' ? voiceAdapter : null });
   }
 
   async deleteCached(id: string): Promise<void> {

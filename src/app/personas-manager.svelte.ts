@@ -3,6 +3,7 @@
 // personas whose build is missing or older than the builder are finished in the ingest worker, one by one.
 
 import { BUILDER_VERSION } from '../lib/importer/builder-version';
+import { deleteAdapterFile } from '../lib/llm/adapter-files';
 import { IngestClient, proxy } from '../lib/rpc/ingest-client';
 import {
   countMessages,
@@ -143,7 +144,10 @@ export class PersonasManager {
   }
 
   async remove(id: string): Promise<void> {
+    const adapter = this.byId(id)?.voiceAdapter;
     await deletePersona(openDb(), id);
+    // Its voice adapter file goes too (it was trained on this person's messages).
+    if (adapter !== undefined) await deleteAdapterFile(adapter.file);
   }
 
   sources(id: string): Promise<SourceRow[]> {

@@ -5,6 +5,7 @@
 // tiny GGUFs with their index, served as "models on this server" (/models/gguf/).
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { writeTinyGgufs } from '../model-gen/gguf';
+import { writeTinyLoras } from '../model-gen/lora';
 import { ensureTestModels, testModelDir } from '../model-gen/test-models';
 
 /** The folder the catalog entry Qwen2.5-0.5B-Instruct-q4f32_1-MLC maps to under /models/. */
@@ -13,10 +14,14 @@ export const MLC_WEIGHTS = pathToFileURL(`${testModelDir('Qwen2.5-0.5B-Instruct-
 /** The project's random-weight GGUFs and their index, served as "models on this server" (/models/gguf/). */
 export const GGUF_MODELS = new URL('../.models/gguf/', import.meta.url);
 
+/** Random LoRA adapters for the tiny GGUFs (one fits them, one has other shapes), picked as files by the tests. */
+export const LORA_ADAPTERS = new URL('../.models/lora/', import.meta.url);
+
 export default function globalSetup(): void {
   ensureTestModels(['tiny-random-bert-minilm-tok', 'tiny-random-llama-smollm2-tok', 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC'], {
     log: (line) => console.log(`global-setup: ${line}`),
   });
   // Milliseconds to write and deterministic: always rewritten, so they follow the generator.
   writeTinyGgufs(fileURLToPath(GGUF_MODELS));
+  writeTinyLoras(fileURLToPath(LORA_ADAPTERS));
 }

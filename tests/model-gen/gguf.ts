@@ -78,7 +78,7 @@ const enum T {
   ARRAY = 9,
 }
 
-type Kv = [string, 'u32' | 'f32' | 'bool' | 'string' | 'strings' | 'i32s', unknown];
+export type Kv = [string, 'u32' | 'f32' | 'bool' | 'string' | 'strings' | 'i32s', unknown];
 
 class Bytes {
   readonly parts: Buffer[] = [];
@@ -153,7 +153,7 @@ function writeKv(out: Bytes, [key, kind, value]: Kv): void {
 }
 
 /** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -164,7 +164,7 @@ function prng(seed: number): () => number {
   };
 }
 
-interface Tensor {
+export interface Tensor {
   name: string;
   /** GGUF order: ne[0] (contiguous) first. */
   dims: number[];
@@ -239,6 +239,11 @@ export function tinyGguf(options: TinyGgufOptions): Buffer {
   ];
   if (options.chatTemplate) kvs.push(['tokenizer.chat_template', 'string', CHATML]);
 
+  return writeGguf(kvs, tensors);
+}
+
+/** A GGUF v3 file: header, KV metadata, tensor infos, then 32-byte aligned F32 tensor data. */
+export function writeGguf(kvs: readonly Kv[], tensors: readonly Tensor[]): Buffer {
   const head = new Bytes();
   head.push(Buffer.from('GGUF', 'ascii'));
   head.u32(3);

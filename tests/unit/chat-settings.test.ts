@@ -15,9 +15,20 @@ describe('resolveChatSettings', () => {
   });
 
   it('lets the persona override the defaults and the conversation override the persona, setting by setting', () => {
-    const { settings, sources } = resolveChatSettings({ temperature: 0.3, examples: 4, memory: false }, { temperature: 1.1, maxTokens: 64 });
-    expect(settings).toEqual({ temperature: 1.1, topP: DEFAULT_CHAT_SETTINGS.topP, maxTokens: 64, examples: 4, memory: false, matchHabits: true });
-    expect(sources).toEqual({ temperature: 'conversation', topP: 'default', maxTokens: 'conversation', examples: 'persona', memory: 'persona', matchHabits: 'default' });
+    const { settings, sources } = resolveChatSettings({ temperature: 0.3, examples: 4, memory: false }, { temperature: 1.1, maxTokens: 64, voiceAdapter: false });
+    expect(settings).toEqual({ temperature: 1.1, topP: DEFAULT_CHAT_SETTINGS.topP, maxTokens: 64, examples: 4, memory: false, matchHabits: true, voiceAdapter: false });
+    expect(sources).toEqual({
+      temperature: 'conversation',
+      topP: 'default',
+      maxTokens: 'conversation',
+      examples: 'persona',
+      memory: 'persona',
+      matchHabits: 'default',
+      voiceAdapter: 'conversation',
+    });
+    // A chat switches the persona's voice adapter off (or back on) for itself alone.
+    expect(resolveChatSettings({}, {}).settings.voiceAdapter).toBe(true);
+    expect(resolveChatSettings({ voiceAdapter: false }, { voiceAdapter: true }).settings.voiceAdapter).toBe(true);
     // A conversation can turn memory back on for itself.
     expect(resolveChatSettings({ memory: false }, { memory: true }).settings.memory).toBe(true);
   });

@@ -129,11 +129,23 @@ export type ModelSpec = (
       contextWindow: number;
       /** llama.cpp settings the benchmark varies; the app leaves them to the engine's choice. */
       tuning?: GgufTuning;
+      /** A persona's LoRA voice adapter, loaded with the model (wllama cannot change it afterwards). */
+      voiceAdapter?: VoiceAdapterSpec;
     }
 ) & {
   /** A smaller model the error messages offer after memory trouble. */
   smallerModel?: { id: string; label: string };
 };
+
+/** A LoRA adapter GGUF kept in OPFS (adapter-files.ts) and the scale it is applied with. */
+export interface VoiceAdapterSpec {
+  /** Stored name in the voice-adapters folder. */
+  file: string;
+  /** What the person called it (the picked file's name). */
+  label: string;
+  /** 0-2; 1 applies it as trained. */
+  scale: number;
+}
 
 /** Where a GGUF file comes from: a URL (hub, this server, anywhere; cached in OPFS) or a file the person picked (kept in OPFS). */
 export type GgufSource = { kind: 'url'; url: string } | { kind: 'file'; name: string };
@@ -172,6 +184,8 @@ export interface LoadedModel {
   runtime: string;
   /** 'transcript' for a GGUF base model without a chat template; absent or 'chat': prompted as a chat. */
   promptMode?: PromptMode;
+  /** The voice adapter loaded with the model, if any. */
+  voiceAdapter?: { label: string; scale: number };
 }
 
 export interface CacheStatus {

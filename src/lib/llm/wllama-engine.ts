@@ -13,9 +13,11 @@ import { DEFAULT_MAX_TOKENS, type AdapterGeneration, type ProgressSink, type Run
 import { llmError } from './errors';
 import { estimateTokens, GENERATION_PROMPT_TOKENS, ggufPromptMode, PLAIN_STOPS, plainTranscript, TEMPLATE_TOKENS_PER_MESSAGE, templateThinks } from './gguf-meta';
 import { deleteGgufFile, openGgufFile } from './gguf-files';
+import { openAdapterFile } from './adapter-files';
 import type { FinishReason, GenerationOptions, ModelSpec } from './types';
 
 type Wllama = typeof WllamaModule;
+type LoadParams = NonNullable<Parameters<WllamaModule.Wllama['loadModel']>[1]>;
 export type GgufSpec = Extract<ModelSpec, { engine: 'gguf' }>;
 
 let library: Promise<Wllama> | undefined;
@@ -64,7 +66,7 @@ export async function createGgufAdapter(spec: GgufSpec, onProgress: ProgressSink
   // Compat mode would fetch an Asyncify build from a CDN on browsers without JSPI: never leave the origin.
   wllama.setCompat(null);
 
-  const params = {
+  const params: LoadParams = {
     n_ctx: spec.contextWindow,
     n_threads: backend.threads,
     n_gpu_layers: backend.kind === 'webgpu' ? 999 : 0,
@@ -74,6 +76,13 @@ export async function createGgufAdapter(spec: GgufSpec, onProgress: ProgressSink
     // One conversation at a time: one slot keeps the whole KV cache for it (the default is 4).
     n_parallel: 1,
   };
+  const voice = spec.voiceAdapter;
+  if (voice !== undefined) {
+    const blob = await openAdapterFile(voice.file);
+    if (blob === null) throw llmError('model-not-found', `The voice adapter “${voice.label}” is no longer in this browser’s storage. Add it again on the persona’s page.`);
+    // Mounted beside the model by the project's wllama patch (patches/), applied by llama.cpp at load.
+    params.lora_adapters = [{ blob, scale: voice.scale }];
+  }
   if (spec.source.kind === 'file') {
     const file = await openGgufFile(spec.source.name);
     if (file === null) throw llmError('model-not-found', `“${spec.label}” is no longer in this browser’s storage. Pick the .gguf file again.`);
@@ -110,7 +119,7 @@ export async function createGgufAdapter(spec: GgufSpec, onProgress: ProgressSink
   });
 
   const adapter: RuntimeAdapter = {
-    runtime: `${backend.label} · llama.cpp`,
+    runtime: `${backend.label} · llama.cpp${voice === undefined ? '' : ` + voice adapter ${voice.label} ×${voice.scale}`}`,
     promptMode,
     async generate(messages, options, sink: TokenSink): Promise<AdapterGeneration> {
       const controller = new AbortController();

@@ -158,6 +158,7 @@ export function createLlmWorkerApi(adapterFor: AdapterFactory = realAdapters) {
           loadMs: Math.round(performance.now() - started),
           runtime: adapter.runtime,
           promptMode: adapter.promptMode ?? 'chat',
+          ...(spec.engine === 'gguf' && spec.voiceAdapter !== undefined ? { voiceAdapter: { label: spec.voiceAdapter.label, scale: spec.voiceAdapter.scale } } : {}),
         };
         current = { spec, adapter, info };
         return ok(info);

@@ -17,6 +17,8 @@ export interface ChatSettings {
    * laughter/emoji habits, bubbles) without changing its words; the raw reply is kept beside it.
    */
   matchHabits: boolean;
+  /** Use the persona's voice adapter (a LoRA GGUF) when it has one and the model is a GGUF model. */
+  voiceAdapter: boolean;
 }
 
 /** What a persona row or a conversation row stores: only the settings it sets. */
@@ -32,11 +34,12 @@ export const DEFAULT_CHAT_SETTINGS: Readonly<ChatSettings> = {
   // changes words, and small models follow style instructions poorly (the fidelity panel shows the
   // difference it makes); the raw reply stays visible under "why this answer".
   matchHabits: true,
+  voiceAdapter: true,
 };
 
-type BooleanKey = 'memory' | 'matchHabits';
+type BooleanKey = 'memory' | 'matchHabits' | 'voiceAdapter';
 type NumericKey = Exclude<keyof ChatSettings, BooleanKey>;
-const BOOLEAN_KEYS: readonly BooleanKey[] = ['memory', 'matchHabits'];
+const BOOLEAN_KEYS: readonly BooleanKey[] = ['memory', 'matchHabits', 'voiceAdapter'];
 
 export const CHAT_SETTING_LIMITS: Readonly<Record<NumericKey, { min: number; max: number; step: number; integer: boolean }>> = {
   temperature: { min: 0, max: 2, step: 0.05, integer: false },

@@ -423,6 +423,8 @@ export async function importBundle(db: PersonaDb, file: string, zipBytes: Uint8A
     }
     if (table === 'personas') {
       out['id'] = newId;
+      // A voice adapter file is not in bundles (yet): the restored persona has none rather than a dangling one.
+      delete out['voiceAdapter'];
       // A masked persona from a bundle made before personas named their key: its key is unknown, and
       // so never taken for this device's (which would let a newer export merge with other tokens).
       if (out['maskPii'] === true && out['maskKeyId'] === undefined) out['maskKeyId'] = UNKNOWN_MASK_KEY_ID;

@@ -4,7 +4,7 @@
 import { Dexie, liveQuery, type Observable } from 'dexie';
 import { personaIndexedTables, type PersonaDb } from './db';
 import { forgottenMemoriesKey } from './persona-data';
-import type { MessageRow, PersonaRow, SourceRow, TurnRow } from './schema';
+import type { MessageRow, PersonaRow, SourceRow, TurnRow, VoiceAdapterRow } from './schema';
 
 export function watchPersonas(db: PersonaDb): Observable<PersonaRow[]> {
   return liveQuery(() => db.personas.orderBy('createdAt').reverse().toArray());
@@ -85,6 +85,22 @@ export async function deletePersona(db: PersonaDb, personaId: string): Promise<v
     await db.memoryJobs.delete(personaId);
     await db.meta.delete(forgottenMemoriesKey(personaId));
     await db.personas.delete(personaId);
+  });
+}
+
+/**
+ * Points the persona at a voice adapter (or at none); returns the row it replaced, whose file the caller
+ * then deletes. False when the persona is gone (the caller deletes the new file instead).
+ */
+export async function setVoiceAdapter(db: PersonaDb, personaId: string, adapter: VoiceAdapterRow | null): Promise<{ replaced: VoiceAdapterRow | null } | false> {
+  return db.transaction('rw', db.personas, async () => {
+    const persona = await db.personas.get(personaId);
+    if (persona === undefined) return false;
+    const replaced = persona.voiceAdapter ?? null;
+    const rest = { ...persona };
+    delete rest.voiceAdapter;
+    await db.personas.put(adapter === null ? rest : { ...rest, voiceAdapter: adapter });
+    return { replaced };
   });
 }
 

@@ -39,6 +39,23 @@ export interface PersonaRow {
    * travels in bundles, the salt never does. Absent means masked with this device's key.
    */
   maskKeyId?: string;
+  /** A LoRA voice adapter (its file is in OPFS, see lib/llm/adapter-files.ts), checked against `checkedWith`. */
+  voiceAdapter?: VoiceAdapterRow;
+}
+
+export interface VoiceAdapterRow {
+  /** Stored name in the voice-adapters OPFS folder. */
+  file: string;
+  /** The picked file's name, as shown. */
+  label: string;
+  bytes: number;
+  /** 0-2, applied when the model loads. */
+  scale: number;
+  architecture: string;
+  rank: number;
+  /** Label of the model it was checked against when added. */
+  checkedWith: string;
+  addedAt: number;
 }
 
 export interface SourceRow {
@@ -205,6 +222,8 @@ export interface ChatMessageRow {
   updatedAt: number;
   /** Persona replies: the model that wrote it and what its prompt was made of. */
   modelId?: string;
+  /** The voice adapter (LoRA) the model was loaded with, and its scale. */
+  voiceAdapter?: { label: string; scale: number };
   sections?: PromptSectionRow[];
   usedExampleIds?: string[];
   usedMemoryIds?: string[];

@@ -1,0 +1,149 @@
+// Voice adapters in the built app, in real Chromium, with real wllama (patched to mount adapters) on the
+// project's tiny random base GGUF and random LoRA adapters (tests/model-gen/lora.ts): an adapter made for
+// other shapes is refused with a message naming the file and nothing is stored; the matching one is kept
+// with the persona; greedy replies with it differ from replies without it (switched off for one chat)
+// and are the same on two runs; "why this answer" names it. The panel is screenshotted and checked by axe.
+import { expect, test, type Page } from '@playwright/test';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FIXTURES, createPersona, dbSnapshot, expectAccessible, messageMenu, openConversations, openInfo, closeInfo, pickFiles, recordHosts, topAuthor, waitEmbeddingsSettled } from './app-model';
+
+// axe-core is injected as a script, which the app's CSP (rightly) forbids.
+test.use({ bypassCSP: true });
+
+const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
+const LORA_DIR = fileURLToPath(new URL('../.models/lora/', import.meta.url));
+const BASE = 'Tiny base test model (on this server)';
+
+async function storedAdapterFiles(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    try {
+      const dir = await root.getDirectoryHandle('voice-adapters');
+      const names: string[] = [];
+      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+      return names;
+    } catch {
+      return [];
+    }
+  });
+}
+
+async function personaRow(page: Page): Promise<Record<string, unknown>> {
+  const rows = (await dbSnapshot(page)).stores['personas'] ?? [];
+  expect(rows).toHaveLength(1);
+  return rows[0] as Record<string, unknown>;
+}
+
+/** Reply settings of the open chat (or of every chat with the persona), saved. */
+async function saveSettings(page: Page, scope: 'This chat only' | 'Every chat with this persona', change: (settings: ReturnType<Page['getByTestId']>) => Promise<void>): Promise<void> {
+  await openConversations(page);
+  const settings = page.getByTestId('chat-settings');
+  if ((await settings.getAttribute('open')) === null) await settings.getByText('Reply settings', { exact: true }).click();
+  await change(settings);
+  await settings.getByLabel(scope).check();
+  await settings.getByTestId('settings-save').click();
+  await expect(settings.getByRole('status')).toContainText('Saved for');
+}
+
+async function newChat(page: Page): Promise<void> {
+  const list = await openConversations(page);
+  const before = await list.getByTestId('conversation').count();
+  await list.getByRole('button', { name: 'New chat' }).click();
+  await expect(list.getByTestId('conversation')).toHaveCount(before + 1);
+}
+
+async function closeConversations(page: Page): Promise<void> {
+  await page.getByRole('region', { name: 'Conversations and reply settings' }).getByRole('button', { name: 'Close' }).click();
+}
+
+/** Sends the same first message in the open (new) chat and returns the finished greedy reply's text. */
+async function firstReply(page: Page): Promise<string> {
+  const chat = page.getByTestId('chat-view');
+  await expect(chat.getByTestId('persona-message')).toHaveCount(0);
+  await chat.getByTestId('chat-input').fill('Hast du heute Zeit?');
+  await chat.getByTestId('chat-input').press('Enter');
+  const reply = chat.getByTestId('persona-message');
+  await expect(reply).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  return (await reply.getByTestId('bubble').allInnerTexts()).join('\n');
+}
+
+test('voice adapter: a mismatched one is refused, the matching one changes greedy replies the same way twice', async ({ page }) => {
+  test.setTimeout(180_000);
+  const hosts = recordHosts(page);
+  await pickFiles(page, [join(FIXTURES, FILE)]);
+  await createPersona(page, topAuthor(FILE));
+  const personaUrl = page.url();
+  // Retrieval by meaning once embedded: the prompts of later replies then depend only on the chat.
+  await waitEmbeddingsSettled(page);
+
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+  const base = page.getByTestId('model-row').filter({ has: page.getByText(BASE, { exact: true }) });
+  await base.getByRole('button', { name: `Load ${BASE}` }).click();
+  await expect(page.getByTestId('loaded-model')).toContainText('Tiny base test model', { timeout: 60_000 });
+  await page.goto(personaUrl);
+  await expect(page.getByTestId('chat-view')).toBeVisible();
+
+  const info = await openInfo(page);
+  const panel = info.getByTestId('voice-adapter-panel');
+  await expect(panel.getByTestId('voice-adapter-warning')).toBeHidden();
+
+  // Made for a wider model: refused, naming the file and the weight, and nothing is kept.
+  await panel.getByTestId('voice-adapter-input').setInputFiles(join(LORA_DIR, 'tiny-lora-other-shape.gguf'));
+  await expect(panel.getByTestId('voice-adapter-error')).toContainText('“tiny-lora-other-shape.gguf” does not fit “Tiny base test model');
+  await expect(panel.getByTestId('voice-adapter-error')).toContainText('blk.0.attn_q.weight is 64×64 in the model');
+  await expect(panel.getByTestId('voice-adapter-current')).toHaveCount(0);
+  expect(await storedAdapterFiles(page)).toEqual([]);
+  expect((await personaRow(page))['voiceAdapter']).toBeUndefined();
+
+  await panel.getByTestId('voice-adapter-input').setInputFiles(join(LORA_DIR, 'tiny-lora.gguf'));
+  await expect(panel.getByTestId('voice-adapter-notice')).toContainText('“tiny-lora.gguf” fits Tiny base test model (on this server) (8 adapted weights, rank 4)');
+  await expect(panel.getByTestId('voice-adapter-name')).toHaveText('tiny-lora.gguf');
+  await expect(panel.getByTestId('voice-adapter-scale')).toHaveText('1.00');
+  expect(await storedAdapterFiles(page)).toHaveLength(1);
+  expect((await personaRow(page))['voiceAdapter']).toMatchObject({ label: 'tiny-lora.gguf', scale: 1, architecture: 'llama', rank: 4 });
+
+  for (const [width, height] of [[1280, 900], [360, 800]] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.setViewportSize({ width, height });
+      await page.emulateMedia({ colorScheme: scheme });
+      const shown = await openInfo(page);
+      await shown.getByTestId('voice-adapter-panel').scrollIntoViewIfNeeded();
+      await shown.getByTestId('voice-adapter-panel').screenshot({ path: test.info().outputPath(`voice-adapter-${width}-${scheme}.png`) });
+    }
+  }
+  await expectAccessible(page, 'voice adapter panel');
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'light' });
+  await openInfo(page);
+  await closeInfo(page);
+
+  // Greedy, short replies for every chat with this persona.
+  await saveSettings(page, 'Every chat with this persona', async (settings) => {
+    await settings.getByTestId('setting-temperature').fill('0');
+    await settings.getByTestId('setting-max-tokens').fill('16');
+  });
+  await newChat(page);
+  await closeConversations(page);
+  const withAdapter = await firstReply(page);
+  const reply = page.getByTestId('chat-view').getByTestId('persona-message');
+  const why = (await messageMenu(reply)).getByTestId('why-answer');
+  await why.getByText('Why this answer').click();
+  await expect(why.getByTestId('why-voice-adapter')).toHaveText('Voice adapter: tiny-lora.gguf at scale 1');
+
+  // Switched off for one new chat: the model reloads without it, and the same greedy reply is another.
+  await newChat(page);
+  await saveSettings(page, 'This chat only', (settings) => settings.getByTestId('setting-voice-adapter').uncheck());
+  await closeConversations(page);
+  const without = await firstReply(page);
+
+  // On again in the next new chat: the same greedy reply as the first time.
+  await newChat(page);
+  await closeConversations(page);
+  const again = await firstReply(page);
+  expect(withAdapter.trim()).not.toBe('');
+  expect(again).toBe(withAdapter);
+  expect(without).not.toBe(withAdapter);
+
+  expect([...hosts].filter((h) => !h.startsWith('127.0.0.1:'))).toEqual([]);
+});
