@@ -159,7 +159,8 @@ function appPhases(marks: Marks) {
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor((s.length - 1) / 2)] ?? Number.NaN;
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[mid] ?? Number.NaN) : Math.round(((s[mid - 1] ?? Number.NaN) + (s[mid] ?? Number.NaN)) / 2);
 };
 
 const loadAtStart = loadAverage();
@@ -178,7 +179,7 @@ const bare = await openBenchPage(BARE_PORT, {
 try {
   type Bench = { journeyBench: JourneyBenchApi };
   const app: ReturnType<typeof appPhases>[] = [];
-  const appTotals: { firstToken: number; embeddingsDone: number }[] = [];
+  const appTotals: { firstToken: number; embeddingsDone: number; phasesMs: ReturnType<typeof appPhases> }[] = [];
   const bareRounds: { parse: Awaited<ReturnType<typeof bareParse>>; embed: Awaited<ReturnType<JourneyBenchApi['embed']>>; llm: Awaited<ReturnType<JourneyBenchApi['firstToken']>> }[] = [];
   let embedded = 0;
   let promptChars = 0;
@@ -186,7 +187,7 @@ try {
     log(`round ${round}/${rounds}: the app, ${messages} messages, cloning ${person}`);
     const { marks, work } = await appRound(bare.browser);
     app.push(appPhases(marks));
-    appTotals.push({ firstToken: marks['reply:first-token'] ?? Number.NaN, embeddingsDone: marks['embed:done'] ?? Number.NaN });
+    appTotals.push({ firstToken: marks['reply:first-token'] ?? Number.NaN, embeddingsDone: marks['embed:done'] ?? Number.NaN, phasesMs: appPhases(marks) });
     embedded = work.texts.length;
     promptChars = work.prompt.reduce((sum, m) => sum + m.content.length, 0);
     log(`round ${round}/${rounds}: the bare engines (${work.texts.length} texts to embed)`);
@@ -222,6 +223,7 @@ try {
         app: {
           pickToFirstTokenMs: appFirstToken,
           pickToEmbeddingsDoneMs: appEmbeddingsDone,
+          // Of the last round; every round's are under `rounds`.
           phasesMs: last,
           rounds: appTotals,
         },
