@@ -79,6 +79,13 @@ test('voice adapter: a mismatched one is refused, the matching one changes greed
   // Retrieval by meaning once embedded: the prompts of later replies then depend only on the chat.
   await test.step('embed', () => waitEmbeddingsSettled(page));
 
+  // No model chosen yet: the panel says so, and an adapter cannot be checked, so it is not kept.
+  const early = (await openInfo(page)).getByTestId('voice-adapter-panel');
+  await expect(early.getByTestId('voice-adapter-warning')).toContainText('No model is chosen yet');
+  await early.getByTestId('voice-adapter-input').setInputFiles(join(LORA_DIR, 'tiny-lora.gguf'));
+  await expect(early.getByTestId('voice-adapter-error')).toContainText('“tiny-lora.gguf” was not added: No model is chosen yet');
+  expect(await storedAdapterFiles(page)).toEqual([]);
+
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   const base = page.getByTestId('model-row').filter({ has: page.getByText(BASE, { exact: true }) });
   await base.getByRole('button', { name: `Load ${BASE}` }).click();
