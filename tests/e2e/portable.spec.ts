@@ -107,7 +107,8 @@ test('export everything, delete, bring the persona back from the backup, import 
     expect(parsed.messages.every((m) => m.content.trim() !== '')).toBe(true);
   }
   await expect(panel.getByTestId('export-done')).toContainText(`${lines.length} lines`);
-  await expect(panel.getByTestId('export-done')).toContainText('Add a custom model');
+  // The one command that turns it into a voice adapter for the persona's info page.
+  await expect(panel.getByTestId('train-command')).toHaveText('npm run train -- <finetune.jsonl> --base <model.gguf> --out <adapter.gguf>');
   const stored = await dbSnapshot(page);
   const heldOut = ((stored.stores['pairs'] ?? []) as { heldOut: boolean; reply: string }[]).filter((p) => p.heldOut);
   expect(heldOut.length).toBeGreaterThan(0);

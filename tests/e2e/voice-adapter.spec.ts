@@ -2,11 +2,13 @@
 // project's tiny random base GGUF and random LoRA adapters (tests/model-gen/lora.ts): an adapter made for
 // other shapes is refused with a message naming the file and nothing is stored; the matching one is kept
 // with the persona; greedy replies with it differ from replies without it (switched off for one chat)
-// and are the same on two runs; "why this answer" names it. The panel is screenshotted and checked by axe.
+// and are the same on two runs; "why this answer" names it; a backup carries it, deleting the persona
+// removes its file. The panel is screenshotted and checked by axe.
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURES, createPersona, dbSnapshot, expectAccessible, messageMenu, openConversations, openInfo, closeInfo, pickFiles, recordHosts, topAuthor, waitEmbeddingsSettled } from './app-model';
+import { FIXTURES, createPersona, dbSnapshot, expectAccessible, messageMenu, openConversations, openInfo, openInfoTab, closeInfo, pickFiles, recordHosts, topAuthor, waitEmbeddingsSettled } from './app-model';
 
 // axe-core is injected as a script, which the app's CSP (rightly) forbids.
 test.use({ bypassCSP: true });
@@ -75,7 +77,14 @@ test('voice adapter: a mismatched one is refused, the matching one changes greed
   await createPersona(page, topAuthor(FILE));
   const personaUrl = page.url();
   // Retrieval by meaning once embedded: the prompts of later replies then depend only on the chat.
-  await waitEmbeddingsSettled(page);
+  await test.step('embed', () => waitEmbeddingsSettled(page));
+
+  // No model chosen yet: the panel says so, and an adapter cannot be checked, so it is not kept.
+  const early = (await openInfo(page)).getByTestId('voice-adapter-panel');
+  await expect(early.getByTestId('voice-adapter-warning')).toContainText('No model is chosen yet');
+  await early.getByTestId('voice-adapter-input').setInputFiles(join(LORA_DIR, 'tiny-lora.gguf'));
+  await expect(early.getByTestId('voice-adapter-error')).toContainText('“tiny-lora.gguf” was not added: No model is chosen yet');
+  expect(await storedAdapterFiles(page)).toEqual([]);
 
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
   const base = page.getByTestId('model-row').filter({ has: page.getByText(BASE, { exact: true }) });
@@ -103,7 +112,7 @@ test('voice adapter: a mismatched one is refused, the matching one changes greed
   expect(await storedAdapterFiles(page)).toHaveLength(1);
   expect((await personaRow(page))['voiceAdapter']).toMatchObject({ label: 'tiny-lora.gguf', scale: 1, architecture: 'llama', rank: 4 });
 
-  for (const [width, height] of [[1280, 900], [360, 800]] as const) {
+  for (const [width, height] of [[1280, 900], [360, 1400]] as const) {
     for (const scheme of ['light', 'dark'] as const) {
       await page.setViewportSize({ width, height });
       await page.emulateMedia({ colorScheme: scheme });
@@ -144,6 +153,24 @@ test('voice adapter: a mismatched one is refused, the matching one changes greed
   expect(withAdapter.trim()).not.toBe('');
   expect(again).toBe(withAdapter);
   expect(without).not.toBe(withAdapter);
+
+  // The backup carries the adapter: deleted with its persona (file and all), back with the restored one.
+  await page.goto(personaUrl);
+  await openInfoTab(page, 'Export');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Backup (.zip)', exact: true }).click()]);
+  const backupPath = test.info().outputPath(download.suggestedFilename());
+  writeFileSync(backupPath, readFileSync(await download.path()));
+  await openInfo(page);
+  await page.getByRole('button', { name: 'Delete persona' }).click();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect.poll(async () => ((await dbSnapshot(page)).stores['personas'] ?? []).length).toBe(0);
+  expect(await storedAdapterFiles(page)).toEqual([]);
+  await pickFiles(page, [backupPath]);
+  await expect(page.getByRole('status').filter({ hasText: 'imported from a backup' })).toBeVisible();
+  const restored = await personaRow(page);
+  expect(restored['voiceAdapter']).toMatchObject({ label: 'tiny-lora.gguf', scale: 1 });
+  expect(await storedAdapterFiles(page)).toEqual([(restored['voiceAdapter'] as { file: string }).file]);
+  await expect((await openInfo(page)).getByTestId('voice-adapter-name')).toHaveText('tiny-lora.gguf');
 
   expect([...hosts].filter((h) => !h.startsWith('127.0.0.1:'))).toEqual([]);
 });

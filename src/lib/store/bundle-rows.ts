@@ -290,6 +290,8 @@ export const manifestSchema = z.object({
   files: z.record(str, z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0), rows: z.number().int().min(0).optional() })),
   tables: z.array(z.object({ table: str, file: str, rows: z.number().int().min(0) })),
   vectors: z.array(z.object({ modelId: str, data: str, index: str, count: z.number().int().min(0) })),
+  /** The persona's voice adapter file (a LoRA GGUF), when it has one. */
+  voiceAdapter: z.object({ file: str }).optional(),
 });
 
 export type BundleManifest = z.infer<typeof manifestSchema>;

@@ -16,6 +16,10 @@ import type { PersonaRow, TurnRow, VectorKind, VectorRow } from './schema';
 import { turnRefId } from '../embed/texts';
 import { explainStorageError } from './storage-error';
 import { reserveSpace } from './space-check';
+import { deleteAdapterFile, openAdapterFile, saveAdapterFile } from '../llm/adapter-files';
+
+/** Where a persona's voice adapter file sits in a bundle. */
+const VOICE_ADAPTER_MEMBER = 'voice-adapter/adapter.gguf';
 
 export const BUNDLE_FORMAT = 'personayou-bundle';
 /** Version of the bundle layout; a reader refuses bundles of a newer layout. */
@@ -140,6 +144,18 @@ export async function exportBundle(db: PersonaDb, personaId: string, options: Bu
     // bundle can tell its own key from this one (the salt itself never leaves the device).
     tables.set('personas', [{ ...persona, maskKeyId: await maskKeyIdOf(await maskSalt(db)) }]);
   }
+  // The voice adapter's file travels with the persona; a row whose file is gone is left without one.
+  let adapterBytes: Uint8Array | null = null;
+  if (persona.voiceAdapter !== undefined) {
+    const adapterFile = await openAdapterFile(persona.voiceAdapter.file);
+    if (adapterFile === null) {
+      const rest = { ...(tables.get('personas')?.[0] as PersonaRow) };
+      delete rest.voiceAdapter;
+      tables.set('personas', [rest]);
+    } else {
+      adapterBytes = new Uint8Array(await adapterFile.arrayBuffer());
+    }
+  }
   report({ phase: 'read', done: 1, total: 1 });
 
   const members: ZipMemberIn[] = [];
@@ -169,6 +185,8 @@ export async function exportBundle(db: PersonaDb, personaId: string, options: Bu
     vectorList.push({ modelId, data, index: indexFile, count: rows.length });
   }
 
+  if (adapterBytes !== null) members.push({ name: VOICE_ADAPTER_MEMBER, bytes: adapterBytes, store: true });
+
   const files: BundleManifest['files'] = {};
   for (const [i, m] of members.entries()) {
     const rows = tableList.find((t) => t.file === m.name)?.rows;
@@ -185,6 +203,7 @@ export async function exportBundle(db: PersonaDb, personaId: string, options: Bu
     files,
     tables: tableList,
     vectors: vectorList,
+    ...(adapterBytes === null ? {} : { voiceAdapter: { file: VOICE_ADAPTER_MEMBER } }),
   };
   // The manifest goes first: the import screen recognises a bundle from the first member's name alone.
   const bytes = await writeZip([{ name: MANIFEST, bytes: new TextEncoder().encode(JSON.stringify(manifest, null, 2)) }, ...members], (f) =>
@@ -241,6 +260,8 @@ interface CheckedBundle {
   bytes: number;
   /** Vectors of rows the bundle does not hold, left out. */
   droppedVectors: number;
+  /** The voice adapter file's bytes (checksummed), when the bundle has one. */
+  voiceAdapter: Uint8Array | null;
 }
 
 /** Reads and validates everything; throws an AppError naming the file and what is wrong. Writes nothing. */
@@ -379,7 +400,14 @@ export async function checkBundle(db: PersonaDb, file: string, zipBytes: Uint8Ar
   }
   const bytes = [...contents.values()].reduce((sum, b) => sum + b.byteLength, 0);
   report({ phase: 'check', done: names.length + 1, total: names.length + 1 });
-  return { manifest, tables, vectors, bytes, droppedVectors: dropped };
+  // A voice adapter file must start like a GGUF; the persona row says what it is (label, scale).
+  let voiceAdapter: Uint8Array | null = null;
+  if (manifest.voiceAdapter !== undefined) {
+    voiceAdapter = get(manifest.voiceAdapter.file);
+    const magic = new TextDecoder().decode(voiceAdapter.subarray(0, 4));
+    if (magic !== 'GGUF') throw bad(file, `"${file}" is damaged: its voice adapter "${manifest.voiceAdapter.file}" is not a GGUF file.`);
+  }
+  return { manifest, tables, vectors, bytes, droppedVectors: dropped, voiceAdapter };
 }
 
 /** Foreign keys to tables whose rows get new ids on import: table -> field -> referenced table. */
@@ -423,7 +451,7 @@ export async function importBundle(db: PersonaDb, file: string, zipBytes: Uint8A
     }
     if (table === 'personas') {
       out['id'] = newId;
-      // A voice adapter file is not in bundles (yet): the restored persona has none rather than a dangling one.
+      // The adapter's file is written under the new persona's name below; without one there is no adapter.
       delete out['voiceAdapter'];
       // A masked persona from a bundle made before personas named their key: its key is unknown, and
       // so never taken for this device's (which would let a newer export merge with other tokens).
@@ -447,6 +475,17 @@ export async function importBundle(db: PersonaDb, file: string, zipBytes: Uint8A
     throw await explainStorageError(error, neededBytes);
   }
   const persona = writes.find((w) => w.table === 'personas')?.rows[0] as PersonaRow;
+  // The voice adapter's file is kept first and pointed at by the new row; a failed write removes it again.
+  const adapterRow = (checked.tables.get('personas')?.[0] as PersonaRow | undefined)?.voiceAdapter;
+  let adapterFile: string | null = null;
+  if (checked.voiceAdapter !== null && adapterRow !== undefined) {
+    try {
+      adapterFile = await saveAdapterFile(newId, new Blob([checked.voiceAdapter as Uint8Array<ArrayBuffer>]));
+    } catch (error) {
+      throw await explainStorageError(error, neededBytes);
+    }
+    persona.voiceAdapter = { ...adapterRow, file: adapterFile };
+  }
   const BATCH = 2000;
   let transaction: { idbtrans: IDBTransaction | null } | null = null;
   try {
@@ -464,6 +503,7 @@ export async function importBundle(db: PersonaDb, file: string, zipBytes: Uint8A
       }
     });
   } catch (error) {
+    if (adapterFile !== null) await deleteAdapterFile(adapterFile);
     const cause = (transaction as { idbtrans: IDBTransaction | null } | null)?.idbtrans?.error ?? null;
     throw await explainStorageError(cause ?? error, neededBytes);
   }
