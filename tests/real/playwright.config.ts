@@ -22,6 +22,8 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,
     launchOptions: launchOptions(),
+    // A click that cannot happen fails in a minute instead of waiting out the whole test.
+    actionTimeout: 60_000,
     trace: 'retain-on-failure',
   },
   projects: [{ name: 'chromium-real', use: { browserName: 'chromium' } }],
