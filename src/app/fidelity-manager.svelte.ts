@@ -129,6 +129,8 @@ export class FidelityManager {
   notice = $state<string | null>(null);
   maxSamples = $state(DEFAULT_SAMPLES);
   maxReplyTokens = $state(DEFAULT_REPLY_TOKENS);
+  /** Run with the persona's voice adapter loaded (GGUF models): its report names the adapter. */
+  withVoiceAdapter = $state(false);
   revealed = $state.raw<Revealed | null>(null);
 
   readonly personaId: string;
@@ -242,8 +244,12 @@ export class FidelityManager {
       const embedModel = await this.#embedModel();
       const sources = await loadFidelitySources(openDb(), this.personaId);
       if (embedModel === null || sources === undefined || sources.profile === null) return;
+      // With the persona's voice adapter (GGUF models), the report names it beside the model, so a run
+      // with it and one without compare persona vs persona + adapter.
+      const stored = sources.persona.voiceAdapter;
+      const voice = this.withVoiceAdapter && stored !== undefined ? { file: stored.file, label: stored.label, scale: stored.scale } : null;
       this.run = { ...this.run, loadingModel: this.models.loaded === null };
-      const model = await this.models.ensureLoaded();
+      const model = await this.models.ensureLoaded(voice);
       if (abort.signal.aborted) return;
       if (!model.ok) {
         this.error = model.error;
@@ -265,7 +271,12 @@ export class FidelityManager {
           maxReplyTokens,
           seed: Date.now() % 2 ** 31,
         },
-        this.#engines(model.value, embedModel),
+        this.#engines(
+          model.value.voiceAdapter === undefined
+            ? model.value
+            : { ...model.value, id: `${model.value.id} + voice adapter ${model.value.voiceAdapter.label} ×${model.value.voiceAdapter.scale}` },
+          embedModel,
+        ),
         {
           signal: abort.signal,
           onProgress: (p) => {
