@@ -2,10 +2,13 @@
 // starts a fresh worker (nothing in memory from an earlier round) and times from this page: a load counts
 // from the worker's start, as the app's does.
 // Exposed to the driving script as window.journeyBench.
+import { ModelManager } from '@wllama/wllama';
+import { chooseGgufBackend, probeGpu } from '../../src/lib/llm/capabilities';
 import type { ChatMessage } from '../../src/lib/llm/types';
 import { askBareWorker } from './bare-worker-client';
 import type { BareReply } from './chat-bare-worker';
 import type { BareEmbedReply } from './embed-bare-worker';
+import type { BareGgufReply, BareGgufRequest } from './gguf-bare-worker';
 
 const LOCAL_PATH = '/models/transformers/';
 
@@ -41,6 +44,31 @@ const api = {
       });
       if (first === null) throw new Error('no token was streamed');
       return { loadMs, pipelineLoadMs: loaded.ms, firstTokenMs: Math.round(first - started) };
+    } finally {
+      worker.terminate();
+    }
+  },
+
+  /**
+   * The same for a GGUF model in a bare wllama worker: load from `url` (downloaded anew, as the app's
+   * first load is) with the app's CPU thread choice, then the first streamed token of the completion `prompt`.
+   */
+  async ggufFirstToken(url: string, prompt: string, contextWindow: number, maxTokens: number): Promise<{ loadMs: number; pipelineLoadMs: number; firstTokenMs: number; threads: number }> {
+    await new ModelManager().clear();
+    const { threads } = chooseGgufBackend({ ...(await probeGpu()), available: false }, crossOriginIsolated, navigator.hardwareConcurrency);
+    const loadStarted = performance.now();
+    const worker = new Worker(new URL('./gguf-bare-worker.ts', import.meta.url), { type: 'module', name: 'gguf-bare' });
+    try {
+      const loaded = await askBareWorker<BareGgufReply>(worker, { type: 'load', url, threads, contextWindow } satisfies BareGgufRequest);
+      if (loaded.type !== 'loaded') throw new Error(`unexpected ${loaded.type}`);
+      const loadMs = Math.round(performance.now() - loadStarted);
+      let first: number | null = null;
+      const started = performance.now();
+      await askBareWorker<BareGgufReply>(worker, { type: 'generate', prompt, maxTokens } satisfies BareGgufRequest, () => {
+        first ??= performance.now();
+      });
+      if (first === null) throw new Error('no token was streamed');
+      return { loadMs, pipelineLoadMs: loaded.ms, firstTokenMs: Math.round(first - started), threads: loaded.threads };
     } finally {
       worker.terminate();
     }

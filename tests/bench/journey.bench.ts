@@ -5,22 +5,27 @@
 // Next to it: the bare engines doing the same work without the app, in the same process (parse in node;
 // embed the very texts the app embedded in a bare transformers.js worker; load the chat model and stream
 // the first token of the app's own first prompt in a bare pipeline worker), and the ratios.
+// With --real: the real models of `npm run models:real` instead, Gemma 3 270M (GGUF engine) as the chat model,
+// remembered as chosen before so the chat offers it, and the real all-MiniLM-L6-v2; the bare reference for
+// the chat model is then load + first token of the app's own transcript prompt in a bare wllama worker.
 // One JSON object on stdout; progress on stderr. Rounds alternate app/bare so machine load hits both alike.
-// Usage: tsx tests/bench/journey.bench.ts [--rounds 1] [--messages 5000] [--seed 7] [--batch 32] [--skip-build]
+// Usage: tsx tests/bench/journey.bench.ts [--rounds 1] [--messages 5000] [--seed 7] [--batch 32] [--skip-build] [--real]
 import type { Browser, Page } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { preview, type PreviewServer } from 'vite';
 import { embedItems, type EmbedSources } from '../../src/lib/embed/texts';
 import { parseExport } from '../../src/lib/ingest/index';
+import { parseServerGgufIndex, serverGgufEntries } from '../../src/lib/llm/catalog';
 import type { ChatMessage } from '../../src/lib/llm/types';
 import { PHASE_MARK_PREFIX, type PhaseMark } from '../../src/lib/util/phase-timing';
 import { createPersona, dbSnapshot, pickFiles, serveRecommendedModelAsTiny, TINY_CPU_MODEL, useTestEmbedder } from '../e2e/app-model';
 import { SERVED_MODELS } from '../model-gen/test-models';
+import { GEMMA_GGUF, MINILM_ID, requireRealModels } from '../real/real-models';
 import { openBenchPage } from './embed-harness';
 import { generateWhatsAppExport } from './generate-export';
 import type { JourneyBenchApi } from './journey-page';
@@ -29,11 +34,27 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT_DIR = 'dist-journey';
 const APP_PORT = 4194;
 const BARE_PORT = 4195;
-const EMBED_MODEL = 'all-MiniLM-L6-v2-randomweights';
 const LAYOUT = 'android-en-GB';
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const flag = (name: string) => process.argv.includes(name);
+const real = flag('--real');
+if (real) {
+  try {
+    requireRealModels();
+  } catch (error) {
+    log(`bench:journey --real: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+const EMBED_MODEL = real ? MINILM_ID : 'all-MiniLM-L6-v2-randomweights';
+/** The real chat model as the app lists it (from .models/gguf/index.json), at `origin`'s /models/gguf/. */
+function realChatEntry(origin: string) {
+  const records = parseServerGgufIndex(JSON.parse(readFileSync(join(dirname(GEMMA_GGUF), 'index.json'), 'utf8')));
+  const entry = serverGgufEntries(records, `${origin}/models/gguf/`).find((e) => e.fileName === basename(GEMMA_GGUF));
+  if (entry === undefined) throw new Error(`.models/gguf/index.json does not list ${basename(GEMMA_GGUF)}: run npm run models:real again.`);
+  return entry;
+}
 function count(name: string, fallback: number): number {
   const at = process.argv.indexOf(name);
   const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
@@ -82,7 +103,7 @@ const waitForMark = (page: Page, name: PhaseMark, timeout: number) =>
   page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, `${PHASE_MARK_PREFIX}${name}`, { timeout, polling: 50 });
 
 /** What the app did, read from its database: the texts it embedded and the first reply's prompt. */
-async function appWork(page: Page): Promise<{ texts: string[]; prompt: ChatMessage[] }> {
+async function appWork(page: Page): Promise<{ texts: string[]; prompt: ChatMessage[]; completionPrompt: string }> {
   const { stores } = await dbSnapshot(page, ['personas', 'pairs', 'turns', 'memories', 'chatMessages']);
   const personas = (stores['personas'] ?? []) as { personName: string }[];
   const personName = personas[0]?.personName;
@@ -101,7 +122,8 @@ async function appWork(page: Page): Promise<{ texts: string[]; prompt: ChatMessa
   if (reply?.sections === undefined) throw new Error('the app stored no generated reply');
   const system = reply.sections.map((s) => s.text).join('\n\n');
   const history = rows.filter((r) => r.seq < reply.seq && r.text.trim() !== '').map((r) => ({ role: r.role, content: r.text }));
-  return { texts, prompt: [{ role: 'system', content: system }, ...history] };
+  // A base model's transcript prompt is its sections joined by line breaks (transcript-prompt.ts).
+  return { texts, prompt: [{ role: 'system', content: system }, ...history], completionPrompt: reply.sections.map((s) => s.text).join('\n') };
 }
 
 /** One journey through the app in a fresh browser context (empty storage and caches). */
@@ -112,13 +134,20 @@ async function appRound(browser: Browser) {
     page.on('console', (m) => {
       if (m.type() === 'error') log(`[app] ${m.text()}`);
     });
-    await serveRecommendedModelAsTiny(page);
+    if (real) await rememberChosenModel(page, realChatEntry(`http://127.0.0.1:${APP_PORT}`).id);
+    else await serveRecommendedModelAsTiny(page);
     await useTestEmbedder(page, EMBED_MODEL);
     const started = Date.now();
     await pickFiles(page, [exportPath]);
     // The person is chosen and the offered model accepted as soon as each is on screen.
     await createPersona(page, person as string);
-    await page.getByTestId('chat-view').getByTestId('chat-no-model').getByTestId('offer-start').click({ timeout: 120_000 });
+    const offer = page.getByTestId('chat-view').getByTestId('chat-no-model');
+    if (real) {
+      const offered = await offer.getByTestId('offer-name').textContent({ timeout: 120_000 });
+      const wanted = realChatEntry(`http://127.0.0.1:${APP_PORT}`).label;
+      if (offered !== wanted) throw new Error(`the chat offers ${offered ?? 'nothing'}, not ${wanted}`);
+    }
+    await offer.getByTestId('offer-start').click({ timeout: 120_000 });
     await waitForMark(page, 'reply:first-token', 300_000);
     log(`app: first token; waiting for the embeddings`);
     await waitForMark(page, 'embed:done', 900_000);
@@ -128,6 +157,14 @@ async function appRound(browser: Browser) {
   } finally {
     await context.close();
   }
+}
+
+/** The model chosen on the Models screen in an earlier visit: the chat offers it ("You chose it before."). */
+async function rememberChosenModel(page: Page, id: string): Promise<void> {
+  await page.addInitScript((selectedId) => {
+    const key = 'personayou.llm-settings';
+    if (localStorage.getItem(key) === null) localStorage.setItem(key, JSON.stringify({ source: { kind: 'local' }, selectedId, customModels: [] }));
+  }, id);
 }
 
 /** Milliseconds from mark `a` to mark `b`, or null when either is missing. */
@@ -173,9 +210,10 @@ if (!flag('--skip-build')) {
 const server: PreviewServer = await preview({ root: ROOT, logLevel: 'error', build: { outDir: OUT_DIR }, preview: { port: APP_PORT, strictPort: true, host: '127.0.0.1' } });
 const bare = await openBenchPage(BARE_PORT, {
   html: 'journey-bench.html',
-  entries: ['tests/bench/journey-bench.html', 'tests/bench/embed-bare-worker.ts', 'tests/bench/chat-bare-worker.ts'],
-  models: [EMBED_MODEL, TINY_CPU_MODEL],
+  entries: ['tests/bench/journey-bench.html', 'tests/bench/embed-bare-worker.ts', 'tests/bench/chat-bare-worker.ts', 'tests/bench/gguf-bare-worker.ts'],
+  models: real ? [] : ['all-MiniLM-L6-v2-randomweights', TINY_CPU_MODEL],
 });
+const bareGguf = real ? realChatEntry(`http://127.0.0.1:${BARE_PORT}`) : null;
 try {
   type Bench = { journeyBench: JourneyBenchApi };
   const app: ReturnType<typeof appPhases>[] = [];
@@ -189,11 +227,14 @@ try {
     app.push(appPhases(marks));
     appTotals.push({ firstToken: marks['reply:first-token'] ?? Number.NaN, embeddingsDone: marks['embed:done'] ?? Number.NaN, phasesMs: appPhases(marks) });
     embedded = work.texts.length;
-    promptChars = work.prompt.reduce((sum, m) => sum + m.content.length, 0);
+    promptChars = real ? work.completionPrompt.length : work.prompt.reduce((sum, m) => sum + m.content.length, 0);
     log(`round ${round}/${rounds}: the bare engines (${work.texts.length} texts to embed)`);
     const parse = await bareParse();
     const embed = await bare.page.evaluate(([id, texts, size]) => (window as unknown as Bench).journeyBench.embed(id, texts, size), [EMBED_MODEL, work.texts, batchSize] as const);
-    const llm = await bare.page.evaluate(([id, prompt]) => (window as unknown as Bench).journeyBench.firstToken(id, prompt, 2), [TINY_CPU_MODEL, work.prompt] as const);
+    const llm =
+      bareGguf === null
+        ? await bare.page.evaluate(([id, prompt]) => (window as unknown as Bench).journeyBench.firstToken(id, prompt, 2), [TINY_CPU_MODEL, work.prompt] as const)
+        : await bare.page.evaluate(([url, prompt, context]) => (window as unknown as Bench).journeyBench.ggufFirstToken(url, prompt, context, 2), [bareGguf.url ?? '', work.completionPrompt, bareGguf.contextWindow] as const);
     bareRounds.push({ parse, embed, llm });
     log(`round ${round}: app first token ${appTotals.at(-1)?.firstToken} ms; bare parse ${parse.parseMs} + load ${llm.loadMs} + first token ${llm.firstTokenMs} ms`);
   }
@@ -214,10 +255,12 @@ try {
         bench: 'journey',
         machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: { start: loadAtStart, end: loadAverage() } },
         export: { layout: LAYOUT, seed, messages, bytes: Buffer.byteLength(generated.text), persona: 'most active author', embeddedTexts: embedded, firstPromptChars: promptChars },
-        models: {
-          embedder: `${EMBED_MODEL} (q8, wasm, random weights, real shape)`,
-          chat: `the recommended CPU model (SmolLM2 135M, q8) served as ${TINY_CPU_MODEL}`,
-        },
+        models: real
+          ? { embedder: `${EMBED_MODEL} (q8, wasm, real weights)`, chat: `${bareGguf?.label ?? ''}: Q4_K_M GGUF on the GGUF engine (wllama, CPU), chosen before so the chat offers it; transcript prompt` }
+          : {
+              embedder: `${EMBED_MODEL} (q8, wasm, random weights, real shape)`,
+              chat: `the recommended CPU model (SmolLM2 135M, q8) served as ${TINY_CPU_MODEL}`,
+            },
         rounds,
         timedFrom: 'the file pick (app mark) / each bare call (page or node clock)',
         app: {
