@@ -62,6 +62,7 @@ import {
 } from '../lib/store/index';
 import { getEmbedJob } from '../lib/store/vectors';
 import { embeddings } from './embed-manager.svelte';
+import type { VoiceAdapterSpec } from '../lib/llm/types';
 import type { ModelManager } from './model-manager.svelte';
 import { FrameBuffer } from './frame-buffer';
 import { markPhase } from '../lib/util/phase-timing';
@@ -138,6 +139,9 @@ export class ChatManager {
   greetings = $state.raw<string[]>([]);
   /** The persona's voice adapter (name and scale), for the per-chat switch; null when it has none. */
   voiceAdapter = $state.raw<{ label: string; scale: number } | null>(null);
+  /** The stored file of the persona's voice adapter, for loading the model with it. */
+  #voiceAdapterFile: string | null = null;
+  #sourcesLoaded: Promise<void> = Promise.resolve();
   #greetingsLoaded = false;
   #autoGreeted = false;
 
@@ -190,6 +194,22 @@ export class ChatManager {
     return resolveChatSettings(this.personaSettings, this.active?.settings);
   }
 
+  /** The voice adapter the open chat's model loads with: null without one, or when this chat turned it off. */
+  #voiceAdapterSpec(): VoiceAdapterSpec | null {
+    const adapter = this.voiceAdapter;
+    if (adapter === null || this.#voiceAdapterFile === null || !this.settings.settings.voiceAdapter) return null;
+    return { file: this.#voiceAdapterFile, label: adapter.label, scale: adapter.scale };
+  }
+
+  /**
+   * Opening the chat loads the remembered model when it is on this device, with the voice adapter this
+   * chat uses: loaded without it, the first reply would load the model a second time.
+   */
+  async autoLoadModel(): Promise<void> {
+    await this.#sourcesLoaded;
+    await this.models.autoLoadRemembered(this.#voiceAdapterSpec());
+  }
+
   get lastUser(): ChatMessageRow | undefined {
     return this.messages.findLast((m) => m.role === 'user');
   }
@@ -214,12 +234,13 @@ export class ChatManager {
       error: (error: unknown) => (this.error = { name: 'AppError', code: 'store-read-failed', message: `Chats could not be read: ${String(error)}` }),
     });
     this.#stops.push(() => sub.unsubscribe());
-    void loadChatSources(db, this.personaId).then((s) => {
+    this.#sourcesLoaded = loadChatSources(db, this.personaId).then((s) => {
       this.profile = s?.profile ?? null;
       this.personaSettings = s?.persona.chatSettings ?? {};
       this.greetings = (s?.persona.definition?.greetings ?? []).filter((g) => g.trim() !== '');
       const adapter = s?.persona.voiceAdapter;
       this.voiceAdapter = adapter === undefined ? null : { label: adapter.label, scale: adapter.scale };
+      this.#voiceAdapterFile = adapter?.file ?? null;
       this.#greetingsLoaded = true;
       this.#greetIfEmpty();
     });
@@ -341,7 +362,8 @@ export class ChatManager {
     const release = embeddings().hold();
     try {
       // The persona's opening reply follows at once and warms the model up itself.
-      const result = await this.models.load(id, { warmUp: false });
+      await this.#sourcesLoaded;
+      const result = await this.models.load(id, { warmUp: false, voiceAdapter: this.#voiceAdapterSpec() });
       if (!result.ok) return;
       markPhase('model:loaded');
       await this.open();
@@ -525,6 +547,7 @@ export class ChatManager {
     // The persona's voice adapter, when this chat uses it (GGUF models only: ensureLoaded drops it for others).
     const stored = sources.persona.voiceAdapter;
     this.voiceAdapter = stored === undefined ? null : { label: stored.label, scale: stored.scale };
+    this.#voiceAdapterFile = stored?.file ?? null;
     const voice = settings.voiceAdapter && stored !== undefined ? { file: stored.file, label: stored.label, scale: stored.scale } : null;
     this.phase = 'loading-model';
     const model = await this.models.ensureLoaded(voice);

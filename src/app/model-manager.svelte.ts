@@ -182,12 +182,15 @@ export class ModelManager {
     return recommendation === null || recommended === undefined ? null : { view: recommended, reason: recommendation.reason };
   }
 
-  /** Opening a chat loads the remembered model by itself when it is already on this device (no download). */
-  async autoLoadRemembered(): Promise<void> {
+  /**
+   * Opening a chat loads the remembered model by itself when it is already on this device (no download),
+   * with the chat's voice adapter (kept for GGUF models only).
+   */
+  async autoLoadRemembered(voiceAdapter: VoiceAdapterSpec | null = null): Promise<void> {
     await this.start();
     const id = this.settings.selectedId;
     if (id === null || this.loaded !== null || this.loadingId !== null || this.cached[id] !== true) return;
-    await this.load(id);
+    await this.load(id, { voiceAdapter });
   }
 
   /** Probes the device and fetches the catalog and cache status (once; later calls share the first). */
