@@ -68,7 +68,11 @@ class SequenceModel implements PromptModel {
     if (room < 1) throw new Error(`The prompt has ${tokens.length} tokens but the context window is ${this.#context.contextSize}.`);
     const completion = new this.#lib.LlamaCompletion({ contextSequence: this.#sequence });
     try {
-      return await completion.generateCompletion(tokens, {
+      // LlamaCompletion puts the model's beginning token first itself: a second one changes what the model
+      // writes (the greedy reply then differed from the browser engine's at its fourth token).
+      const bos = this.#model.tokens.bos;
+      const input = bos !== null && tokens[0] === bos ? tokens.slice(1) : tokens;
+      return await completion.generateCompletion(input, {
         maxTokens: Math.min(options.max_tokens ?? 64, room),
         temperature: options.temperature ?? 0,
         ...(options.top_p !== undefined ? { topP: options.top_p } : {}),
