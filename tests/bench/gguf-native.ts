@@ -1,6 +1,7 @@
 // Native llama.cpp (node-llama-cpp) on the same GGUF and prompt as the browser rounds of bench:gguf: the
 // reference the browser engine is compared to. Threads are always set: llama.cpp's default oversubscribes
-// a small machine. Greedy, a fixed number of tokens, timed as the page times its rounds.
+// a small machine. Greedy, a fixed number of tokens, timed as the page times its rounds; optionally with a
+// LoRA voice adapter loaded onto the model.
 import type { RoundTiming } from './gguf-page';
 
 export interface NativeDecode {
@@ -9,12 +10,13 @@ export interface NativeDecode {
   rounds: RoundTiming[];
 }
 
-export async function nativeDecode(modelPath: string, prompt: string, options: { threads: number; maxTokens: number; rounds: number; contextWindow: number }): Promise<NativeDecode> {
+export async function nativeDecode(modelPath: string, prompt: string, options: { threads: number; maxTokens: number; rounds: number; contextWindow: number; adapter?: string }): Promise<NativeDecode> {
   const lib = await import('node-llama-cpp');
   const llama = await lib.getLlama({ gpu: false, build: 'never', logLevel: lib.LlamaLogLevel.error });
   const loadStarted = performance.now();
   const model = await llama.loadModel({ modelPath });
-  const context = await model.createContext({ contextSize: options.contextWindow, threads: options.threads, sequences: 1 });
+  const lora = options.adapter === undefined ? {} : { lora: { adapters: [{ filePath: options.adapter, scale: 1 }] } };
+  const context = await model.createContext({ contextSize: options.contextWindow, threads: options.threads, sequences: 1, ...lora });
   const loadMs = Math.round(performance.now() - loadStarted);
   const tokens = model.tokenize(prompt, true);
   const rounds: RoundTiming[] = [];

@@ -8,7 +8,9 @@
 // Gemma 3 270M when .models/gguf/gemma-3-270m-q4_k_m.gguf exists (npm run models:real), else on the
 // project's tiny random GGUF. Rounds alternate app/bare so machine load drifts hit both alike. One JSON
 // object on stdout, progress on stderr.
-// Usage: tsx tests/bench/gguf.bench.ts [--rounds 3] [--tokens 64] [--no-variants] [--tiny]
+// With --adapter FILE (a LoRA GGUF for the model), native decode with the adapter is measured against
+// without it (node-llama-cpp; the app applies adapters the same way, through llama.cpp).
+// Usage: tsx tests/bench/gguf.bench.ts [--rounds 3] [--tokens 64] [--no-variants] [--tiny] [--adapter FILE]
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -169,6 +171,17 @@ try {
     const native = await nativeDecode(real ? REAL : `${TEST_MODELS}gguf/${file}`, PROMPT, { threads, maxTokens, rounds, contextWindow });
     nativeRuns.push({ threads, loadMs: native.loadMs, medianTokensPerSecond: round2(median(native.rounds.map((r) => r.tokensPerSecond))), medianTtftMs: median(native.rounds.map((r) => r.ttftMs)) });
   }
+  const adapterAt = process.argv.indexOf('--adapter');
+  const adapter = adapterAt >= 0 ? process.argv[adapterAt + 1] : undefined;
+  let withAdapter: { file: string; threads: number; medianTokensPerSecond: number; overWithout: number } | null = null;
+  if (adapter !== undefined) {
+    if (!existsSync(adapter)) throw new Error(`--adapter: no file at ${adapter}`);
+    log('native llama.cpp with the voice adapter: 1 thread');
+    const native = await nativeDecode(real ? REAL : `${TEST_MODELS}gguf/${file}`, PROMPT, { threads: 1, maxTokens, rounds, contextWindow, adapter });
+    const tps = round2(median(native.rounds.map((r) => r.tokensPerSecond)));
+    // >= 0.9 is the goal: an adapter costs at most a tenth of decode speed.
+    withAdapter = { file: adapter.split('/').at(-1) ?? adapter, threads: 1, medianTokensPerSecond: tps, overWithout: round2(tps / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)) };
+  }
   log('persona prompt: time to first token, first and next message (2 threads)');
   const persona = await personaTtft(2);
   const tried: Awaited<ReturnType<typeof compare>>[] = [];
@@ -187,6 +200,7 @@ try {
         native: {
           engine: 'node-llama-cpp 3.22.1 (native llama.cpp, CPU)',
           runs: nativeRuns,
+          withAdapter,
           // The browser's decode speed as a share of native on the same threads (the issue's anchor: 0.16 on one thread).
           appOverNative: { oneThread: round2(one.app.medianTokensPerSecond / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)), twoThreads: round2(two.app.medianTokensPerSecond / (nativeRuns[1]?.medianTokensPerSecond ?? Number.NaN)) },
         },
