@@ -11,7 +11,14 @@ import { italianChatHead, MINILM_ID, requireRealModels } from '../real-models';
 const PERSON = 'ROOT';
 const GEMMA = 'Gemma 3 270M (on this server)';
 const REPLY_TOKENS = 48;
-const MESSAGES = ['Ciao amore, come stai? Cosa hai fatto oggi al lavoro?', 'E stasera cosa facciamo? Usciamo insieme?', 'Dai, raccontami della tua giornata!'];
+// Questions, not greetings: to "ciao, come stai?" the persona may answer with the chat's own first greeting
+// ("Ehi!"), too short to tell its language, and a base model then repeats its own line for every message.
+const MESSAGES = [
+  'Perché ieri sera non mi hai risposto al telefono? Ero preoccupata',
+  'Cosa pensi di fare questo fine settimana con i tuoi amici?',
+  'Secondo te dovremmo parlare di quello che è successo tra noi?',
+  'Raccontami cosa hai mangiato oggi a pranzo',
+];
 
 /** The real embedder from this site's /models/ folder, chosen before the app starts (as in its settings). */
 async function useRealEmbedder(page: Page): Promise<void> {
@@ -60,7 +67,7 @@ test('real chat: Gemma 3 270M from this server answers an Italian message in Ita
 
   const input = chat.getByTestId('chat-input');
   // The app's own sampling (temperature 0.8): a reply can be too short to tell its language ("Sì!", "ok").
-  // Then the persona is asked again, up to three times, until the replies together say enough; a reply in
+  // Then the persona is asked again, up to four times, until the replies together say enough; a reply in
   // another language fails at once.
   const replies: string[] = [];
   for (const message of MESSAGES) {
