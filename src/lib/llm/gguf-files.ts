@@ -3,6 +3,8 @@
 // the page (saving) and in the llm worker (opening, listing, deleting). Invariants: stored names are
 // plain file names (no path); a half-written file never stays listed (it is removed when a write fails).
 
+import { opfsFolder } from '../util/opfs-folder';
+
 /** OPFS folder of picked GGUF files. */
 export const GGUF_FILES_DIR = 'gguf-files';
 /** OPFS folder where wllama caches downloaded GGUF files (its CacheManager's default backend). */
@@ -21,14 +23,7 @@ export function storedGgufName(fileName: string): string {
   return clean;
 }
 
-async function folder(create: boolean): Promise<FileSystemDirectoryHandle | null> {
-  const root = await navigator.storage.getDirectory();
-  try {
-    return await root.getDirectoryHandle(GGUF_FILES_DIR, { create });
-  } catch {
-    return null;
-  }
-}
+const picked = opfsFolder(GGUF_FILES_DIR, 'This browser offers no private file storage for this site, so the file cannot be kept.');
 
 const GGUF_MAGIC = 0x46554747; // "GGUF" read as little-endian uint32
 
@@ -44,50 +39,24 @@ export async function checkGgufMagic(file: Blob, name: string): Promise<void> {
 export async function saveGgufFile(file: File, onProgress?: (done: number, total: number) => void): Promise<string> {
   const name = storedGgufName(file.name);
   await checkGgufMagic(file, file.name);
-  const dir = await folder(true);
-  if (dir === null) throw new Error('This browser offers no private file storage for this site, so the file cannot be kept.');
-  const handle = await dir.getFileHandle(name, { create: true });
-  const writable = await handle.createWritable();
-  let done = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      done += chunk.byteLength;
-      onProgress?.(done, file.size);
-      controller.enqueue(chunk);
-    },
-  });
-  try {
-    await file.stream().pipeThrough(counter).pipeTo(writable);
-  } catch (error) {
-    await dir.removeEntry(name).catch(() => undefined);
-    throw error;
-  }
+  await picked.write(name, file, onProgress);
   return name;
 }
 
 export async function listGgufFiles(): Promise<{ name: string; bytes: number }[]> {
-  const dir = await folder(false);
-  if (dir === null) return [];
   const out: { name: string; bytes: number }[] = [];
-  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+  for (const name of await picked.names()) {
     if (!/\.gguf$/i.test(name)) continue;
-    const file = await (await dir.getFileHandle(name)).getFile();
-    out.push({ name, bytes: file.size });
+    const file = await picked.open(name);
+    if (file !== null) out.push({ name, bytes: file.size });
   }
   return out.sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export async function openGgufFile(name: string): Promise<File | null> {
-  const dir = await folder(false);
-  if (dir === null) return null;
-  try {
-    return await (await dir.getFileHandle(name)).getFile();
-  } catch {
-    return null;
-  }
+export function openGgufFile(name: string): Promise<File | null> {
+  return picked.open(name);
 }
 
-export async function deleteGgufFile(name: string): Promise<void> {
-  const dir = await folder(false);
-  await dir?.removeEntry(name).catch(() => undefined);
+export function deleteGgufFile(name: string): Promise<void> {
+  return picked.remove(name);
 }
