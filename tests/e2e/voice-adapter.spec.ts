@@ -3,7 +3,8 @@
 // other shapes is refused with a message naming the file and nothing is stored; the matching one is kept
 // with the persona; greedy replies with it differ from replies without it (switched off for one chat)
 // and are the same on two runs; "why this answer" names it; a backup carries it, deleting the persona
-// removes its file. The panel is screenshotted and checked by axe.
+// removes its file; the fidelity test runs with it when asked and its report names it. The panel is
+// screenshotted and checked by axe.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -71,7 +72,7 @@ async function firstReply(page: Page): Promise<string> {
 }
 
 test('voice adapter: a mismatched one is refused, the matching one changes greedy replies the same way twice', async ({ page }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   const hosts = recordHosts(page);
   await pickFiles(page, [join(FIXTURES, FILE)]);
   await createPersona(page, topAuthor(FILE));
@@ -171,6 +172,16 @@ test('voice adapter: a mismatched one is refused, the matching one changes greed
   expect(restored['voiceAdapter']).toMatchObject({ label: 'tiny-lora.gguf', scale: 1 });
   expect(await storedAdapterFiles(page)).toEqual([(restored['voiceAdapter'] as { file: string }).file]);
   await expect((await openInfo(page)).getByTestId('voice-adapter-name')).toHaveText('tiny-lora.gguf');
+
+  // The fidelity test runs with the adapter when asked, and its report says so (to set beside one without).
+  await closeInfo(page);
+  await openInfoTab(page, 'How close is it?');
+  const fidelity = page.getByTestId('fidelity-panel');
+  await fidelity.getByTestId('fidelity-sample-count').fill('2');
+  await fidelity.getByTestId('fidelity-max-tokens').fill('8');
+  await fidelity.getByTestId('fidelity-voice-adapter').check();
+  await fidelity.getByTestId('fidelity-run').click();
+  await expect(fidelity.getByTestId('fidelity-report')).toContainText('+ voice adapter tiny-lora.gguf ×1', { timeout: 120_000 });
 
   expect([...hosts].filter((h) => !h.startsWith('127.0.0.1:'))).toEqual([]);
 });
