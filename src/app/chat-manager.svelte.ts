@@ -96,6 +96,16 @@ export interface ChatItem {
 type Scored<T> = { item: T; score: number; linkedFrom?: { text: string; via: string } };
 
 /** BM25 over the persona's pairs and memories: examples even before the persona is embedded. */
+/**
+ * The examples the latest reply of this chat was written with, in its prompt's order (pairs since removed
+ * are left out): the transcript prompt keeps them in place so the engine's KV cache still holds them.
+ */
+function carriedExamples(rows: readonly { role: 'user' | 'assistant'; usedExampleIds?: string[] }[], pairs: readonly ReplyPair[]): ReplyPair[] {
+  const ids = rows.findLast((m) => m.role === 'assistant' && m.usedExampleIds !== undefined)?.usedExampleIds ?? [];
+  const byId = new Map(pairs.map((p) => [p.id, p]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 function lexical(sources: ChatSources, query: string, k: number): { pairs: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] } {
   const pairIndex = new Bm25(sources.pairs.map((p) => contextText(p.context)));
   const memoryIndex = new Bm25(sources.memories.map((m) => m.text));
@@ -592,6 +602,7 @@ export class ChatManager {
       ...(sources.persona.origin === undefined ? {} : { origin: sources.persona.origin }),
       knowledge: retrieved.knowledge.map((k) => ({ id: k.id, text: k.text, source: k.title, score: k.score })),
       conversationSummary: promptSummary(conversation?.summaries),
+      carriedExamples: carriedExamples(rows, sources.pairs),
     };
     // A base model (a GGUF without a chat template) continues the persona's chat as a transcript and
     // stops at another speaker's line; every other model gets the chat-message prompt.

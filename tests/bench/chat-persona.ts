@@ -16,7 +16,11 @@ export const FIXTURE = fileURLToPath(new URL('../fixtures/exports/whatsapp/it/nm
 
 export type PersonaPromptData = Omit<PromptInput, 'countTokens'>;
 
-export async function personaPromptData(contextWindow: number, maxReplyTokens: number): Promise<PersonaPromptData & { fixture: string }> {
+/**
+ * `otherExamples`: real pairs that neither the examples nor the conversation use, for a next message whose
+ * retrieval brings some other exchanges.
+ */
+export async function personaPromptData(contextWindow: number, maxReplyTokens: number): Promise<PersonaPromptData & { fixture: string; otherExamples: PersonaPromptData['examples'] }> {
   const bytes = new Uint8Array(await readFile(FIXTURE));
   const result = await parseExport({ name: basename(FIXTURE), bytes });
   const stats = [...authorStats(result.items)].sort((a, b) => b.messages - a.messages);
@@ -33,7 +37,7 @@ export async function personaPromptData(contextWindow: number, maxReplyTokens: n
   // "Retrieved" examples: the latest usable pairs, ranked by recency (the retrieval itself is not benchmarked).
   const examples = usable.slice(-8).reverse().map((pair, i) => ({ pair, score: 1 - i / 10 }));
   // The conversation: a few real exchanges replayed, ending with a user message, as in a running chat.
-  const recent = usable.slice(-12, -8);
+  const recent = usable.slice(-20, -16);
   const history: PromptInput['history'] = recent.flatMap((p) => [
     { role: 'user' as const, content: p.context.map((c) => c.text).join('\n') },
     { role: 'assistant' as const, content: p.reply },
@@ -41,6 +45,7 @@ export async function personaPromptData(contextWindow: number, maxReplyTokens: n
   history.push({ role: 'user', content: 'ciao! come va? stasera ci sei per la partita?' });
   return {
     fixture: basename(FIXTURE),
+    otherExamples: usable.slice(-16, -12).map((pair, i) => ({ pair, score: 0.95 - i / 10 })),
     personaName: person,
     personName: person,
     userName: null,

@@ -59,10 +59,18 @@ const api = {
   },
 
   /** The base-model persona prompt as the chat assembles it, counted by the loaded model's tokenizer. */
-  async assembleTranscript(data: PersonaPromptData): Promise<{ prompt: string; stop: string[]; stableTokens: number; totalTokens: number; examples: number }> {
+  async assembleTranscript(data: PersonaPromptData): Promise<{ prompt: string; stop: string[]; stableTokens: number; totalTokens: number; examples: number; exampleIds: string[] }> {
     const assembled = await assembleTranscriptPrompt({ ...data, countTokens: (texts) => app.countTokens(texts) });
     const [stableTokens = 0] = await app.countTokens([assembled.prompt.slice(0, assembled.stableChars)]);
-    return { prompt: assembled.prompt, stop: assembled.stop, stableTokens, totalTokens: assembled.tokens.total, examples: assembled.usedExampleIds.length };
+    return { prompt: assembled.prompt, stop: assembled.stop, stableTokens, totalTokens: assembled.tokens.total, examples: assembled.usedExampleIds.length, exampleIds: assembled.usedExampleIds };
+  },
+
+  /** Tokens of the longest line-aligned text both prompts begin with. */
+  async sharedTokens(a: string, b: string): Promise<number> {
+    let n = 0;
+    while (n < a.length && n < b.length && a[n] === b[n]) n++;
+    const [tokens = 0] = await app.countTokens([a.slice(0, a.lastIndexOf('\n', n - 1) + 1)]);
+    return tokens;
   },
 
   async appRound(prompt: string, maxTokens: number): Promise<RoundTiming & { engineTokensPerSecond: number | null; promptTokens: number | null }> {

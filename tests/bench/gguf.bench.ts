@@ -10,10 +10,13 @@
 // object on stdout, progress on stderr.
 // With --adapter FILE (a LoRA GGUF for the model), native decode with the adapter is measured against
 // without it (node-llama-cpp; the app applies adapters the same way, through llama.cpp).
-// Usage: tsx tests/bench/gguf.bench.ts [--rounds 3] [--tokens 64] [--no-variants] [--tiny] [--adapter FILE]
+// --model FILE measures another GGUF kept under .models/ (e.g. the same weights in another quantization type);
+// --decode-only skips the persona prompt and the llama.cpp settings; --persona-only measures only the persona prompt.
+// Usage: tsx tests/bench/gguf.bench.ts [--rounds 3] [--tokens 64] [--no-variants] [--decode-only | --persona-only] [--tiny] [--model FILE] [--adapter FILE]
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import type { GgufTuning, ModelSpec } from '../../src/lib/llm/types';
@@ -40,10 +43,19 @@ const maxTokens = arg('--tokens', 64);
 const variants = !process.argv.includes('--no-variants');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const real = existsSync(REAL) && !process.argv.includes('--tiny');
+const MODELS = fileURLToPath(new URL('../../.models/', import.meta.url));
+const modelAt = process.argv.indexOf('--model');
+const other = modelAt >= 0 ? resolve(process.argv[modelAt + 1] ?? '') : undefined;
+if (other !== undefined && (!other.startsWith(MODELS) || !existsSync(other))) throw new Error(`--model: expected a GGUF file under .models/, got ${other}`);
+const decodeOnly = process.argv.includes('--decode-only');
+const personaOnly = process.argv.includes('--persona-only');
+const real = other !== undefined || (existsSync(REAL) && !process.argv.includes('--tiny'));
 if (!real) writeTinyGgufs(`${TEST_MODELS}gguf/`);
-const file = real ? 'gemma-3-270m-q4_k_m.gguf' : 'tiny-base.gguf';
-const modelUrl = `http://127.0.0.1:${PORT}/models/gguf/${file}`;
+/** The measured file on disk and its path under the served /models/. */
+const modelPath = other ?? (real ? REAL : `${TEST_MODELS}gguf/tiny-base.gguf`);
+const servedPath = other !== undefined ? other.slice(MODELS.length) : real ? 'gguf/gemma-3-270m-q4_k_m.gguf' : 'gguf/tiny-base.gguf';
+const file = servedPath.split('/').at(-1) ?? servedPath;
+const modelUrl = `http://127.0.0.1:${PORT}/models/${servedPath}`;
 const contextWindow = 2048;
 // A short persona transcript, as the base-model prompt mode writes it.
 const PROMPT =
@@ -123,22 +135,27 @@ try {
 
   /**
    * A full persona prompt (the base-model transcript the chat sends), then the next message of the same
-   * chat: the persona answered, the person wrote again, and retrieval brought other examples (two of the
-   * eight dropped), so only the stable start is shared. The next prompt is also timed on an empty cache.
+   * chat: the persona answered, the person wrote again, and retrieval brought other examples (four of the
+   * eight replaced by others). As in the chat, the next prompt carries the first one's examples in place
+   * and adds the best new ones after them. The next prompt is also timed on an empty cache.
    */
   async function personaTtft(threads: number) {
-    const data = await personaPromptData(contextWindow, maxTokens);
-    const next = {
-      ...data,
-      examples: data.examples.slice(2),
-      history: [...data.history, { role: 'assistant' as const, content: 'si ci sono' }, { role: 'user' as const, content: 'perfetto! a che ora ci vediamo allora?' }],
-    };
+    const { otherExamples, ...data } = await personaPromptData(contextWindow, maxTokens);
     const load = () => page.evaluate((s) => (window as unknown as Bench).ggufBench.loadApp(s), spec({ threads }));
     const unload = () => page.evaluate(() => (window as unknown as Bench).ggufBench.unloadApp());
     const run = (prompt: string) => page.evaluate(([p, n]) => (window as unknown as Bench).ggufBench.appRound(p, n), [prompt, 8] as const);
     await load();
     const firstPrompt = await page.evaluate((d) => (window as unknown as Bench).ggufBench.assembleTranscript(d), data);
-    const nextPrompt = await page.evaluate((d) => (window as unknown as Bench).ggufBench.assembleTranscript(d), next);
+    const byId = new Map(data.examples.map((e) => [e.pair.id, e.pair]));
+    const next = {
+      ...data,
+      examples: [...otherExamples, ...data.examples.slice(0, 4)],
+      history: [...data.history, { role: 'assistant' as const, content: 'si ci sono' }, { role: 'user' as const, content: 'perfetto! a che ora ci vediamo allora?' }],
+      carriedExamples: firstPrompt.exampleIds.flatMap((id) => byId.get(id) ?? []),
+    };
+    const nextAssembled = await page.evaluate((d) => (window as unknown as Bench).ggufBench.assembleTranscript(d), next);
+    const sharedTokens = await page.evaluate(([a, b]) => (window as unknown as Bench).ggufBench.sharedTokens(a, b), [firstPrompt.prompt, nextAssembled.prompt] as const);
+    const nextPrompt = { ...nextAssembled, sharedTokens };
     await unload();
     const first: number[] = [];
     const following: number[] = [];
@@ -157,18 +174,31 @@ try {
       threads,
       fixture: data.fixture,
       firstPrompt: { tokens: firstPrompt.totalTokens, stableTokens: firstPrompt.stableTokens, examples: firstPrompt.examples, medianTtftMs: median(first) },
-      nextPrompt: { tokens: nextPrompt.totalTokens, stableTokens: nextPrompt.stableTokens, examples: nextPrompt.examples, medianTtftMs: median(following), medianTtftOnEmptyCacheMs: median(followingCold) },
+      nextPrompt: {
+        tokens: nextPrompt.totalTokens,
+        stableTokens: nextPrompt.stableTokens,
+        examples: nextPrompt.examples,
+        // Tokens of the next prompt that the first one began with (what the KV cache can keep).
+        sharedWithFirstTokens: nextPrompt.sharedTokens,
+        medianTtftMs: median(following),
+        medianTtftOnEmptyCacheMs: median(followingCold),
+      },
       // <= 0.5 is the goal: the next message re-reads only what changed.
       nextOverFirst: round2(median(following) / median(first)),
     };
   }
 
+  if (personaOnly) {
+    log('persona prompt: time to first token, first and next message (2 threads)');
+    process.stdout.write(`${JSON.stringify({ bench: 'gguf', model: file, machine: { loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) }, personaPrompt: await personaTtft(2) }, null, 2)}\n`);
+    process.exit(0);
+  }
   const one = await compare(1);
   const two = await compare(2);
   log('native llama.cpp: 1 and 2 threads');
   const nativeRuns = [];
   for (const threads of [1, 2]) {
-    const native = await nativeDecode(real ? REAL : `${TEST_MODELS}gguf/${file}`, PROMPT, { threads, maxTokens, rounds, contextWindow });
+    const native = await nativeDecode(modelPath, PROMPT, { threads, maxTokens, rounds, contextWindow });
     nativeRuns.push({ threads, loadMs: native.loadMs, medianTokensPerSecond: round2(median(native.rounds.map((r) => r.tokensPerSecond))), medianTtftMs: median(native.rounds.map((r) => r.ttftMs)) });
   }
   const adapterAt = process.argv.indexOf('--adapter');
@@ -177,22 +207,22 @@ try {
   if (adapter !== undefined) {
     if (!existsSync(adapter)) throw new Error(`--adapter: no file at ${adapter}`);
     log('native llama.cpp with the voice adapter: 1 thread');
-    const native = await nativeDecode(real ? REAL : `${TEST_MODELS}gguf/${file}`, PROMPT, { threads: 1, maxTokens, rounds, contextWindow, adapter });
+    const native = await nativeDecode(modelPath, PROMPT, { threads: 1, maxTokens, rounds, contextWindow, adapter });
     const tps = round2(median(native.rounds.map((r) => r.tokensPerSecond)));
     // >= 0.9 is the goal: an adapter costs at most a tenth of decode speed.
     withAdapter = { file: adapter.split('/').at(-1) ?? adapter, threads: 1, medianTokensPerSecond: tps, overWithout: round2(tps / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)) };
   }
-  log('persona prompt: time to first token, first and next message (2 threads)');
-  const persona = await personaTtft(2);
+  if (!decodeOnly) log('persona prompt: time to first token, first and next message (2 threads)');
+  const persona = decodeOnly ? null : await personaTtft(2);
   const tried: Awaited<ReturnType<typeof compare>>[] = [];
-  if (variants) {
+  if (variants && !decodeOnly) {
     for (const tuning of [{ flashAttn: true }, { nBatch: 512, nUbatch: 512 }, { nBatch: 64, nUbatch: 64 }] satisfies GgufTuning[]) tried.push(await compare(2, tuning));
   }
   process.stdout.write(
     `${JSON.stringify(
       {
         bench: 'gguf',
-        model: { file, bytes: statSync(real ? REAL : `${TEST_MODELS}gguf/${file}`).size, weights: real ? 'real (Gemma 3 270M, base, Q4_K_M)' : 'random (tiny test llama)' },
+        model: { file, bytes: statSync(modelPath).size, weights: other !== undefined ? 'real (Gemma 3 270M, base; requantized)' : real ? 'real (Gemma 3 270M, base, Q4_K_M)' : 'random (tiny test llama)' },
         engine: 'wllama 3.13.0 (llama.cpp b12211, JSPI build), CPU only, cross-origin isolated',
         machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
         settings: { maxTokens, ignoreEos: true, greedy: true, rounds, contextWindow, timedFrom: 'page: first streamed token -> reply resolved' },

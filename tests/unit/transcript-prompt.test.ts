@@ -136,6 +136,41 @@ describe('assembleTranscriptPrompt', () => {
     expect(best.prompt.indexOf('early reply')).toBeGreaterThan(best.prompt.indexOf('late one'));
   });
 
+  it('keeps the previous prompt\'s examples in place on the next message, so all before the new ones is the same text', async () => {
+    const many = Array.from({ length: 10 }, (_, i) => pair(`p${i}`, `reply ${i}`, `2024-01-${String(i + 1).padStart(2, '0')}T10:00:00`));
+    const ranked = (ids: number[]) => ids.map((i, rank) => ({ pair: many[i] as ReplyPair, score: 1 - rank / 20 }));
+    const first = await assembleTranscriptPrompt(input({ examples: ranked([5, 1, 3, 7]), maxExamples: 4 }));
+    expect(first.usedExampleIds).toEqual(['p1', 'p3', 'p5', 'p7']); // time order, as shown
+    const carriedExamples = first.usedExampleIds.map((id) => many.find((p) => p.id === id) as ReplyPair);
+    const history = [...input().history, { role: 'assistant' as const, content: 'yes' }, { role: 'user' as const, content: 'and tomorrow?' }];
+    // The next message retrieves mostly other pairs: the best new ones follow the carried ones.
+    const next = await assembleTranscriptPrompt(input({ examples: ranked([9, 3, 0, 8, 2]), maxExamples: 4, history, carriedExamples }));
+    expect(next.usedExampleIds).toEqual(['p1', 'p3', 'p5', 'p7', 'p0', 'p9']);
+    // Everything up to the end of the first prompt's examples (its retrieved facts come next) is shared.
+    const examplesEnd = first.prompt.indexOf('Also relevant');
+    expect(examplesEnd).toBeGreaterThan(first.prompt.indexOf('reply 7'));
+    expect(next.prompt.startsWith(first.prompt.slice(0, examplesEnd))).toBe(true);
+    expect(next.prompt.indexOf('reply 0')).toBeGreaterThan(next.prompt.indexOf('reply 7'));
+    // Retrieved facts come after the examples, so they do not cut the shared start short.
+    expect(next.prompt.indexOf('Ana works as a nurse')).toBeGreaterThan(next.prompt.indexOf('reply 9'));
+    // Held-out pairs are never carried.
+    const held = await assembleTranscriptPrompt(input({ carriedExamples: [pair('p-held', 'HELD OUT REPLY', '2024-06-01T10:00:00', true)] }));
+    expect(held.prompt).not.toContain('HELD OUT');
+  });
+
+  it('starts the examples afresh when the carried ones are too many or no longer fit', async () => {
+    const many = Array.from({ length: 12 }, (_, i) => pair(`p${i}`, `reply ${i} ${'blah '.repeat(20)}`, `2024-01-${String(i + 1).padStart(2, '0')}T10:00:00`));
+    const ranked = (ids: number[]) => ids.map((i, rank) => ({ pair: many[i] as ReplyPair, score: 1 - rank / 20 }));
+    // 7 carried + 2 new > 2 × 4: this message's own four, in time order.
+    const tooMany = await assembleTranscriptPrompt(input({ examples: ranked([11, 10, 9, 8]), maxExamples: 4, carriedExamples: many.slice(0, 7) }));
+    expect(tooMany.usedExampleIds).toEqual(['p8', 'p9', 'p10', 'p11']);
+    // Within the count but not the budget: afresh too, and within the budget.
+    const tight = await assembleTranscriptPrompt(input({ contextWindow: 420, examples: ranked([11, 10]), maxExamples: 4, carriedExamples: many.slice(0, 5) }));
+    expect(tight.usedExampleIds.some((id) => ['p0', 'p1', 'p2', 'p3', 'p4'].includes(id))).toBe(false);
+    expect(tight.tokens.total).toBeLessThanOrEqual(tight.tokens.budget);
+    expect(tight.prompt.endsWith('Leo: are you coming tonight?\nAna:')).toBe(true);
+  });
+
   it('round-trips a burst: continuation and generated text give the bubbles splitIntoBubbles shows', () => {
     const reply = 'on my way\n10 min';
     const continuation = transcriptContinuation(reply, 'Ana');

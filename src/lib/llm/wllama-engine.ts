@@ -75,6 +75,10 @@ export async function createGgufAdapter(spec: GgufSpec, onProgress: ProgressSink
     ...(tuning.flashAttn === undefined ? {} : { flash_attn: tuning.flashAttn }),
     // One conversation at a time: one slot keeps the whole KV cache for it (the default is 4).
     n_parallel: 1,
+    // Sliding-window layers (Gemma 3) keep only their last window of the KV cache by default, and then
+    // llama.cpp re-reads the whole prompt every message; the full-size cache lets the next message reuse
+    // the start it shares with the previous one (a few MB more for the small models run here).
+    swa_full: true,
   };
   const voice = spec.voiceAdapter;
   if (voice !== undefined) {

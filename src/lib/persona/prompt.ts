@@ -37,6 +37,12 @@ export interface PromptInput {
   definition?: PersonaDefinition;
   /** Where the persona came from; absent means an export (a persona made from a description has no chats). */
   origin?: PersonaOrigin;
+  /**
+   * The real exchanges the previous prompt of this chat showed, in its order (used by the transcript
+   * prompt only): they stay where they were, so the engine's KV cache still holds them, and only the few
+   * best new ones follow them.
+   */
+  carriedExamples?: ReplyPair[];
 }
 
 export interface PromptSection {

@@ -4,7 +4,10 @@
 // differently. Invariants: the stable part (who is talking, style notes, pinned facts, hand-written
 // examples) comes first and does not depend on the message being answered, so an engine can keep it in
 // its KV cache; a burst is one line per bubble, each starting "<Persona>: ", which transcriptReply turns
-// back into bubbles joined by '\n' (what splitIntoBubbles and adaptToStyle read).
+// back into bubbles joined by '\n' (what splitIntoBubbles and adaptToStyle read). The next message of a
+// chat keeps the previous prompt's examples in place (`carriedExamples`) and adds its few best new ones
+// after them, with the retrieved facts after the examples: the engine then re-reads only those and the
+// conversation, not the whole prompt (until the examples no longer fit and the selection starts afresh).
 
 import {
   assemblePrompt,
@@ -40,6 +43,10 @@ export interface TranscriptLayout {
 
 /** Placed between excerpts of the chat; the model writing it means the persona's turn is over. */
 export const EXCERPT_BREAK = '…';
+/** New examples a message adds after the carried ones: enough to follow the topic, few enough to re-read. */
+export const FRESH_EXAMPLES_PER_MESSAGE = 2;
+/** Carried plus new examples beyond this many times the usual count: the selection starts afresh. */
+const CARRIED_EXAMPLES_LIMIT = 2;
 /** The speaker name for user turns when the user has no name (a persona without chats). */
 const DEFAULT_USER = 'Friend';
 
@@ -103,6 +110,8 @@ interface Chosen {
   knowledge: string[];
   hand: string[];
   examples: ReplyPair[];
+  /** How many of `examples`, from the start, are carried from the previous prompt (kept in their order). */
+  carried: number;
   summary: boolean;
   keptHistory: number;
 }
@@ -130,9 +139,24 @@ function chosenBy(selection: AssembledPrompt, input: PromptInput): Chosen {
     knowledge: (input.knowledge ?? []).map(knowledgeLine).filter((k) => knowledgeSection !== null && knowledgeSection.includes(k)),
     hand: hand.flatMap((e) => [line(userLabel(input), e.user), ...replyLines(e.reply, input.personaName)]),
     examples,
+    carried: 0,
     summary: section('Earlier in this chat') !== null,
     keptHistory: selection.keptHistory,
   };
+}
+
+/**
+ * The previous prompt's examples first, in their order, then up to FRESH_EXAMPLES_PER_MESSAGE of the best
+ * ones chosen for this message that are not among them; null when they would be too many (start afresh).
+ */
+function withCarried(chosen: Chosen, input: PromptInput): Chosen | null {
+  const carried = (input.carriedExamples ?? []).filter((p) => !p.heldOut);
+  if (carried.length === 0) return null;
+  const ids = new Set(carried.map((p) => p.id));
+  const fresh = chosen.examples.filter((p) => !ids.has(p.id)).slice(0, FRESH_EXAMPLES_PER_MESSAGE);
+  const usual = input.maxExamples ?? chosen.examples.length;
+  if (carried.length + fresh.length > Math.max(1, usual) * CARRIED_EXAMPLES_LIMIT) return null;
+  return { ...chosen, examples: [...carried, ...fresh], carried: carried.length };
 }
 
 interface Rendered {
@@ -140,6 +164,8 @@ interface Rendered {
   variable: string;
   conversation: string;
   sections: { title: string; text: string }[];
+  /** The examples in the order the prompt shows them. */
+  examples: ReplyPair[];
 }
 
 function render(input: PromptInput, c: Chosen, layout: TranscriptLayout): Rendered {
@@ -155,17 +181,18 @@ function render(input: PromptInput, c: Chosen, layout: TranscriptLayout): Render
   if (c.hand.length > 0) notes.push({ title: 'Example exchanges', text: c.hand.join('\n') });
 
   const variable: { title: string; text: string }[] = [];
-  const facts = [...c.retrieved.map(memoryLine), ...c.knowledge];
-  if (facts.length > 0) variable.push({ title: 'Retrieved memories', text: [`Also relevant, what ${name} knows:`, ...facts.map((f) => `- ${f}`)].join('\n') });
-  // Chronological, like the chat itself: when the next message retrieves mostly the same pairs, more of
-  // the prompt's beginning stays the same.
+  // Carried examples keep their place; new ones follow in time order, like the chat itself.
   const rank = (p: ReplyPair): number => input.examples.findIndex((e) => e.pair.id === p.id);
-  const examples = [...c.examples].sort((a, b) =>
-    layout.exampleOrder === 'bestLast' ? rank(b) - rank(a) : a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : a.id < b.id ? -1 : 1,
-  );
+  const fresh = c.examples
+    .slice(c.carried)
+    .sort((a, b) => (layout.exampleOrder === 'bestLast' ? rank(b) - rank(a) : a.replyTs < b.replyTs ? -1 : a.replyTs > b.replyTs ? 1 : a.id < b.id ? -1 : 1));
+  const examples = [...c.examples.slice(0, c.carried), ...fresh];
   if (examples.length > 0) {
     variable.push({ title: 'Examples', text: examples.map((p) => [EXCERPT_BREAK, ...pairLines(p, input)].join('\n')).join('\n') });
   }
+  // Retrieved facts change with every message: after the examples, so they do not cut the reused start short.
+  const facts = [...c.retrieved.map(memoryLine), ...c.knowledge];
+  if (facts.length > 0) variable.push({ title: 'Retrieved memories', text: [`Also relevant, what ${name} knows:`, ...facts.map((f) => `- ${f}`)].join('\n') });
   const summary = input.conversationSummary?.trim() ?? '';
   if (c.summary && summary !== '') variable.push({ title: 'Earlier in this chat', text: `${EXCERPT_BREAK}\nEarlier in this chat: ${summary}` });
   if (input.profile !== null && styleLate) variable.push({ title: 'Style', text: `${EXCERPT_BREAK}\n${styleText(input.profile, name)}` });
@@ -185,6 +212,7 @@ function render(input: PromptInput, c: Chosen, layout: TranscriptLayout): Render
     variable: variable.length === 0 ? '' : `${variable.map((v) => v.text).join('\n')}\n`,
     conversation,
     sections: [...notes, ...variable, { title: 'Conversation', text: conversation }],
+    examples,
   };
 }
 
@@ -204,13 +232,19 @@ function stopsFor(input: PromptInput, c: Chosen): string[] {
  */
 export async function assembleTranscriptPrompt(input: PromptInput, layout: TranscriptLayout = {}): Promise<TranscriptPrompt> {
   const selection = await assemblePrompt(input);
-  const chosen = chosenBy(selection, input);
+  const fresh = chosenBy(selection, input);
+  let chosen = withCarried(fresh, input) ?? fresh;
   const budget = selection.tokens.budget;
   const ranked = input.examples.map((e) => e.pair.id);
   for (;;) {
     const r = render(input, chosen, layout);
     const [stable = 0, variable = 0, conversation = 0, ...sectionTokens] = await input.countTokens([r.stable, r.variable, r.conversation, ...r.sections.map((s) => s.text)]);
     const total = stable + variable + conversation;
+    if (total > budget && chosen.carried > 0) {
+      // The carried examples no longer fit beside the conversation: start afresh from this message's own.
+      chosen = fresh;
+      continue;
+    }
     if (total > budget && chosen.examples.length > 0) {
       const worst = chosen.examples.reduce((a, b) => (ranked.indexOf(b.id) > ranked.indexOf(a.id) ? b : a));
       chosen.examples = chosen.examples.filter((p) => p !== worst);
@@ -221,13 +255,13 @@ export async function assembleTranscriptPrompt(input: PromptInput, layout: Trans
       continue;
     }
     const sections: PromptSection[] = r.sections.map((s, i) => ({ ...s, tokens: sectionTokens[i] ?? 0 }));
-    const usedIds = new Set(chosen.examples.map((p) => p.id));
     return {
       prompt: r.stable + r.variable + r.conversation,
       stableChars: r.stable.length,
       stop: stopsFor(input, chosen),
       sections,
-      usedExampleIds: selection.usedExampleIds.filter((id) => usedIds.has(id)),
+      // In prompt order: the next message carries them in this order.
+      usedExampleIds: r.examples.map((p) => p.id),
       usedMemoryIds: [...chosen.pinned, ...chosen.retrieved].map((m) => m.id),
       usedKnowledgeIds: selection.usedKnowledgeIds,
       keptHistory: chosen.keptHistory,
