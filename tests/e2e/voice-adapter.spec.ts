@@ -14,7 +14,8 @@ import { FIXTURES, createPersona, dbSnapshot, expectAccessible, messageMenu, ope
 // axe-core is injected as a script, which the app's CSP (rightly) forbids.
 test.use({ bypassCSP: true });
 
-const FILE = 'whatsapp/de/WhatsR__ExampleChat.txt';
+// Long enough for the fidelity test (at least 5 reply pairs of the person, the latest held out).
+const FILE = 'whatsapp/multi-format/whatstk__lorem-merge-part1.txt';
 const LORA_DIR = fileURLToPath(new URL('../.models/lora/', import.meta.url));
 const BASE = 'Tiny base test model (on this server)';
 
