@@ -3,6 +3,7 @@
 // reply done. Exposed to the driving script as window.ggufBench.
 import type { ModelSpec } from '../../src/lib/llm/types';
 import { assembleTranscriptPrompt } from '../../src/lib/persona/transcript-prompt';
+import { deleteAdapterFile, saveAdapterFile } from '../../src/lib/llm/adapter-files';
 import { LlmClient } from '../../src/lib/rpc/llm-client';
 import type { PersonaPromptData } from './chat-persona';
 import type { BareGgufReply, BareGgufRequest } from './gguf-bare-worker';
@@ -52,6 +53,17 @@ const api = {
     const result = await app.load(spec, { warmUp: true });
     if (!result.ok) throw new Error(result.error.message);
     return { ms: result.value.loadMs, runtime: result.value.runtime };
+  },
+
+  /** Fetches a served LoRA GGUF into the app's voice-adapter storage (OPFS); returns its stored name. */
+  async storeAdapter(url: string): Promise<string> {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return saveAdapterFile('bench', await response.blob());
+  },
+
+  async removeAdapter(name: string): Promise<void> {
+    await deleteAdapterFile(name);
   },
 
   async unloadApp(): Promise<void> {

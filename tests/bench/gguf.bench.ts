@@ -8,15 +8,15 @@
 // Gemma 3 270M when .models/gguf/gemma-3-270m-q4_k_m.gguf exists (npm run models:real), else on the
 // project's tiny random GGUF. Rounds alternate app/bare so machine load drifts hit both alike. One JSON
 // object on stdout, progress on stderr.
-// With --adapter FILE (a LoRA GGUF for the model), native decode with the adapter is measured against
-// without it (node-llama-cpp; the app applies adapters the same way, through llama.cpp).
+// With --adapter FILE (a LoRA GGUF for the model), decode with the adapter is measured against without it,
+// natively (node-llama-cpp) and through the app (the adapter stored in OPFS and loaded with the model).
 // --model FILE measures another GGUF kept under .models/ (e.g. the same weights in another quantization type);
 // --decode-only skips the persona prompt and the llama.cpp settings; --persona-only measures only the persona prompt.
 // Usage: tsx tests/bench/gguf.bench.ts [--rounds 3] [--tokens 64] [--no-variants] [--decode-only | --persona-only] [--tiny] [--model FILE] [--adapter FILE]
 import { chromium, type Browser, type Page } from '@playwright/test';
-import { existsSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import type { GgufTuning, ModelSpec } from '../../src/lib/llm/types';
@@ -188,6 +188,35 @@ try {
     };
   }
 
+  /**
+   * Decode through the app with the adapter (stored in OPFS and loaded with the model, as a persona's voice
+   * adapter is) against without it, on the same threads; loads alternate so machine load hits both alike.
+   */
+  async function adapterInApp(adapterPath: string, threads: number) {
+    const served = `bench/${basename(adapterPath)}`;
+    mkdirSync(`${MODELS}bench`, { recursive: true });
+    copyFileSync(adapterPath, `${MODELS}${served}`);
+    const stored = await page.evaluate((url) => (window as unknown as Bench).ggufBench.storeAdapter(url), `http://127.0.0.1:${PORT}/models/${served}`);
+    const withIt: number[] = [];
+    const without: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      for (const on of [false, true]) {
+        const voiceAdapter = on ? { file: stored, label: basename(adapterPath), scale: 1 } : undefined;
+        await page.evaluate((s) => (window as unknown as Bench).ggufBench.loadApp(s), { ...spec({ threads }), ...(voiceAdapter === undefined ? {} : { voiceAdapter }) });
+        await appRound();
+        const t = (await appRound()).tokensPerSecond;
+        (on ? withIt : without).push(t);
+        await page.evaluate(() => (window as unknown as Bench).ggufBench.unloadApp());
+      }
+      log(`  ${threads} thread(s) round ${i + 1}/${rounds}: without ${without.at(-1)} tok/s, with the adapter ${withIt.at(-1)} tok/s`);
+    }
+    await page.evaluate((name) => (window as unknown as Bench).ggufBench.removeAdapter(name), stored);
+    const w = round2(median(withIt));
+    const wo = round2(median(without));
+    // >= 0.9 is the goal: an adapter costs at most a tenth of decode speed.
+    return { threads, withoutTokensPerSecond: wo, withTokensPerSecond: w, overWithout: round2(w / wo) };
+  }
+
   if (personaOnly) {
     log('persona prompt: time to first token, first and next message (2 threads)');
     process.stdout.write(`${JSON.stringify({ bench: 'gguf', model: file, machine: { loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) }, personaPrompt: await personaTtft(2) }, null, 2)}\n`);
@@ -204,6 +233,7 @@ try {
   const adapterAt = process.argv.indexOf('--adapter');
   const adapter = adapterAt >= 0 ? process.argv[adapterAt + 1] : undefined;
   let withAdapter: { file: string; threads: number; medianTokensPerSecond: number; overWithout: number } | null = null;
+  let appWithAdapter: Awaited<ReturnType<typeof adapterInApp>>[] | null = null;
   if (adapter !== undefined) {
     if (!existsSync(adapter)) throw new Error(`--adapter: no file at ${adapter}`);
     log('native llama.cpp with the voice adapter: 1 thread');
@@ -211,6 +241,8 @@ try {
     const tps = round2(median(native.rounds.map((r) => r.tokensPerSecond)));
     // >= 0.9 is the goal: an adapter costs at most a tenth of decode speed.
     withAdapter = { file: adapter.split('/').at(-1) ?? adapter, threads: 1, medianTokensPerSecond: tps, overWithout: round2(tps / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)) };
+    log('the app with and without the voice adapter: 1 and 2 threads');
+    appWithAdapter = [await adapterInApp(adapter, 1), await adapterInApp(adapter, 2)];
   }
   if (!decodeOnly) log('persona prompt: time to first token, first and next message (2 threads)');
   const persona = decodeOnly ? null : await personaTtft(2);
@@ -234,6 +266,7 @@ try {
           // The browser's decode speed as a share of native on the same threads (the issue's anchor: 0.16 on one thread).
           appOverNative: { oneThread: round2(one.app.medianTokensPerSecond / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)), twoThreads: round2(two.app.medianTokensPerSecond / (nativeRuns[1]?.medianTokensPerSecond ?? Number.NaN)) },
         },
+        appWithAdapter,
         personaPrompt: persona,
         variantsAt2Threads: tried,
       },
