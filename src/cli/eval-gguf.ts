@@ -18,6 +18,8 @@ export interface GgufEngineOptions extends NodeEmbedderOptions {
   modelPath: string;
   /** A llama.cpp LoRA adapter (GGUF) scored and sampled as one more variant. */
   adapterPath?: string;
+  /** The scale the adapter is applied with (default 1). */
+  adapterScale?: number;
   /** CPU threads; llama.cpp's default oversubscribes a small machine (0.4 tokens/s seen on 2 cores). */
   threads: number;
   contextWindow: number;
@@ -152,7 +154,7 @@ export async function createGgufEngines(options: GgufEngineOptions): Promise<Ggu
   let adapter: SequenceModel | null = null;
   if (options.adapterPath !== undefined) {
     try {
-      adapter = new SequenceModel(lib, model, await model.createContext({ ...contextOptions, lora: { adapters: [{ filePath: options.adapterPath, scale: 1 }] } }), chat);
+      adapter = new SequenceModel(lib, model, await model.createContext({ ...contextOptions, lora: { adapters: [{ filePath: options.adapterPath, scale: options.adapterScale ?? 1 }] } }), chat);
     } catch (error) {
       throw new ModelLoadError(`The LoRA adapter ${options.adapterPath} could not be loaded (${error instanceof Error ? error.message : String(error)}).`);
     }
@@ -162,7 +164,7 @@ export async function createGgufEngines(options: GgufEngineOptions): Promise<Ggu
   options.onStatus?.(`${basename(options.modelPath)}: ${hasTemplate ? 'chat template found: prompts go through it' : 'no chat template (a base model): transcript prompts'}`);
   const adapterPath = options.adapterPath;
   return {
-    modelId: basename(options.modelPath) + (adapterPath !== undefined ? ` (+ ${basename(adapterPath)})` : ''),
+    modelId: basename(options.modelPath) + (adapterPath !== undefined ? ` (+ ${basename(adapterPath)}${(options.adapterScale ?? 1) === 1 ? '' : ` ×${options.adapterScale}`})` : ''),
     runtime: `node-llama-cpp ${options.threads} thread${options.threads === 1 ? '' : 's'}, ${mode} prompts`,
     contextWindow: options.contextWindow,
     promptModel: { mode, complete: (p, o, s) => main.complete(p, o, s), score: (p, c, s) => main.score(p, c, s) },

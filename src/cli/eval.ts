@@ -34,6 +34,7 @@ style adapter) and prints the fidelity report as JSON.
                        of the app's WebLLM catalog, default Qwen2.5-0.5B-Instruct-q4f32_1-MLC; with gguf
                        a .gguf file, default .models/gguf/gemma-3-270m-q4_k_m.gguf from npm run models:real)
   --adapter FILE       gguf: a llama.cpp LoRA adapter (.gguf), scored and sampled as one more variant
+  --adapter-scale X    gguf: the scale the adapter is applied with, as the app's slider (0-2, default 1)
   --threads N          gguf: CPU threads for llama.cpp (default 1; more than the free cores slows it down)
   --generate N         generate (and style-score) replies for the first N samples only; the held-out
                        likelihood still uses every sample (default: all)
@@ -66,6 +67,8 @@ interface Args {
   me: string | null;
   engine: 'cpu' | 'webllm' | 'cpu-browser' | 'gguf';
   adapter: string | null;
+  /** The scale the adapter is applied with (the app's slider: 0-2). */
+  adapterScale: number;
   threads: number;
   generate: number | null;
   tuning: boolean;
@@ -94,7 +97,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
   const values = new Map<string, string>();
   const flags = new Set<string>();
   let path: string | undefined;
-  const valued = ['--person', '--me', '--engine', '--model', '--adapter', '--threads', '--generate', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
+  const valued = ['--person', '--me', '--engine', '--model', '--adapter', '--adapter-scale', '--threads', '--generate', '--embed-model', '--models', '--remote-host', '--dtype', '--embed-dtype', '--context', '--samples', '--max-tokens', '--seed', '--out'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
     if (arg === '--help' || arg === '-h') return 'help';
@@ -116,7 +119,12 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
   if (engine !== 'cpu' && engine !== 'webllm' && engine !== 'cpu-browser' && engine !== 'gguf') {
     throw new UsageError(`--engine must be cpu, gguf, webllm or cpu-browser, not "${engine}"`);
   }
-  if (engine !== 'gguf' && (values.has('--adapter') || values.has('--threads') || flags.has('--sampled'))) throw new UsageError('--adapter, --threads and --sampled are for --engine gguf');
+  if (engine !== 'gguf' && (values.has('--adapter') || values.has('--adapter-scale') || values.has('--threads') || flags.has('--sampled'))) {
+    throw new UsageError('--adapter, --adapter-scale, --threads and --sampled are for --engine gguf');
+  }
+  if (values.has('--adapter-scale') && !values.has('--adapter')) throw new UsageError('--adapter-scale goes with --adapter');
+  const adapterScale = Number(values.get('--adapter-scale') ?? '1');
+  if (!Number.isFinite(adapterScale) || adapterScale < 0 || adapterScale > 2) throw new UsageError(`--adapter-scale must be a number from 0 to 2, not "${values.get('--adapter-scale')}"`);
   const int = (flag: string, fallback: number, min: number): number => {
     const raw = values.get(flag);
     if (raw === undefined) return fallback;
@@ -151,6 +159,7 @@ export function parseArgs(argv: readonly string[]): Args | 'help' {
     engine,
     model: values.get('--model') ?? (engine === 'webllm' ? 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC' : engine === 'gguf' ? REAL_GGUF : 'HuggingFaceTB/SmolLM2-135M-Instruct'),
     adapter: values.get('--adapter') ?? null,
+    adapterScale,
     threads: int('--threads', 1, 1),
     generate: values.has('--generate') ? int('--generate', 1, 1) : null,
     tuning: flags.has('--tuning'),
@@ -283,7 +292,7 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
     try {
       engines = await createGgufEngines({
         modelPath: args.model,
-        ...(args.adapter !== null ? { adapterPath: args.adapter } : {}),
+        ...(args.adapter !== null ? { adapterPath: args.adapter, adapterScale: args.adapterScale } : {}),
         threads: args.threads,
         contextWindow: args.context,
         embedModelId: args.embedModel,
@@ -379,7 +388,7 @@ export async function main(argv: readonly string[], signal?: AbortSignal): Promi
       ...(engines.runtime !== undefined ? { runtime: engines.runtime } : {}),
       model: args.model,
       dtype: args.engine === 'webllm' || args.engine === 'gguf' ? null : args.dtype,
-      ...(args.engine === 'gguf' ? { threads: args.threads, adapter: args.adapter, sampling: args.sampled ? 'app' : 'greedy' } : {}),
+      ...(args.engine === 'gguf' ? { threads: args.threads, adapter: args.adapter, ...(args.adapter === null ? {} : { adapterScale: args.adapterScale }), sampling: args.sampled ? 'app' : 'greedy' } : {}),
       embedModel: args.embedModel,
       embedDtype: args.embedDtype,
       contextWindow: engines.contextWindow,

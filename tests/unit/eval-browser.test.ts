@@ -136,13 +136,16 @@ describe('eval arguments for the browser engines', () => {
     expect(() => parseArgs([...base, '--engine', 'webllm'])).toThrow(/--engine webllm needs the model files: --models DIR .* or --remote/);
     expect(() => parseArgs([...base, '--engine', 'cpu-browser', '--remote', '--embed-dtype', 'q4'])).toThrow(/--embed-dtype q4/);
     expect(() => parseArgs([...base, '--engine', 'gpu', '--remote'])).toThrow(/--engine must be cpu, gguf, webllm or cpu-browser, not "gpu"/);
-    expect(() => parseArgs([...base, '--engine', 'webllm', '--remote', '--adapter', 'a.gguf'])).toThrow(/--adapter, --threads and --sampled are for --engine gguf/);
+    expect(() => parseArgs([...base, '--engine', 'webllm', '--remote', '--adapter', 'a.gguf'])).toThrow(/--adapter, --adapter-scale, --threads and --sampled are for --engine gguf/);
   });
 
   it('takes a GGUF file, an adapter and explicit threads for --engine gguf', () => {
     const args = parseArgs([...base, '--engine', 'gguf', '--model', 'm.gguf', '--adapter', 'a.gguf', '--threads', '2', '--remote', '--generate', '3', '--tuning']);
     if (args === 'help') throw new Error('help');
-    expect(args).toMatchObject({ engine: 'gguf', model: 'm.gguf', adapter: 'a.gguf', threads: 2, generate: 3, tuning: true });
+    expect(args).toMatchObject({ engine: 'gguf', model: 'm.gguf', adapter: 'a.gguf', adapterScale: 1, threads: 2, generate: 3, tuning: true });
+    expect(parseArgs([...base, '--engine', 'gguf', '--adapter', 'a.gguf', '--adapter-scale', '1.5', '--remote'])).toMatchObject({ adapterScale: 1.5 });
+    expect(() => parseArgs([...base, '--engine', 'gguf', '--adapter', 'a.gguf', '--adapter-scale', '3', '--remote'])).toThrow(/--adapter-scale must be a number from 0 to 2, not "3"/);
+    expect(() => parseArgs([...base, '--engine', 'gguf', '--adapter-scale', '1.5', '--remote'])).toThrow(/--adapter-scale goes with --adapter/);
     expect(() => parseArgs([...base, '--engine', 'gguf', '--remote', '--threads', '0'])).toThrow(/--threads must be a whole number >= 1/);
   });
 
