@@ -95,7 +95,6 @@ export interface ChatItem {
 
 type Scored<T> = { item: T; score: number; linkedFrom?: { text: string; via: string } };
 
-/** BM25 over the persona's pairs and memories: examples even before the persona is embedded. */
 /**
  * The examples the latest reply of this chat was written with, in its prompt's order (pairs since removed
  * are left out): the transcript prompt keeps them in place so the engine's KV cache still holds them.
@@ -106,6 +105,7 @@ function carriedExamples(rows: readonly { role: 'user' | 'assistant'; usedExampl
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/** BM25 over the persona's pairs and memories: examples even before the persona is embedded. */
 function lexical(sources: ChatSources, query: string, k: number): { pairs: Scored<ReplyPair>[]; memories: Scored<MemoryItem>[] } {
   const pairIndex = new Bm25(sources.pairs.map((p) => contextText(p.context)));
   const memoryIndex = new Bm25(sources.memories.map((m) => m.text));
