@@ -3,7 +3,11 @@
 // context (page, dedicated workers, service worker), and list everything the app stores.
 import { expect, type BrowserContext, type Page } from '@playwright/test';
 
-/** Waits for the active service worker to reach 'activated' and to control this page. */
+/**
+ * Waits for the active service worker to reach 'activated' and to control this page. A page loaded while
+ * the worker was being replaced (e.g. right after the wipe unregistered the old one) may never be claimed;
+ * a reload is then controlled by the activated worker, as any navigation in its scope is.
+ */
 export async function waitForServiceWorker(page: Page): Promise<void> {
   await page.evaluate(async () => {
     const registration = await navigator.serviceWorker.ready;
@@ -15,6 +19,12 @@ export async function waitForServiceWorker(page: Page): Promise<void> {
       });
     });
   });
+  const controlled = await page
+    .waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, { timeout: 15_000 })
+    .then(() => true)
+    .catch(() => false);
+  if (controlled) return;
+  await page.reload();
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
 }
 
