@@ -220,6 +220,8 @@ try {
   if (personaOnly) {
     log('persona prompt: time to first token, first and next message (2 threads)');
     process.stdout.write(`${JSON.stringify({ bench: 'gguf', model: file, machine: { loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) }, personaPrompt: await personaTtft(2) }, null, 2)}\n`);
+    await browser.close();
+    await server.close();
     process.exit(0);
   }
   const one = await compare(1);
@@ -254,7 +256,7 @@ try {
     `${JSON.stringify(
       {
         bench: 'gguf',
-        model: { file, bytes: statSync(modelPath).size, weights: other !== undefined ? 'real (Gemma 3 270M, base; requantized)' : real ? 'real (Gemma 3 270M, base, Q4_K_M)' : 'random (tiny test llama)' },
+        model: { file, bytes: statSync(modelPath).size, weights: other !== undefined ? 'the GGUF given with --model' : real ? 'real (Gemma 3 270M, base, Q4_K_M)' : 'random (tiny test llama)' },
         engine: 'wllama 3.13.0 (llama.cpp b12211, JSPI build), CPU only, cross-origin isolated',
         machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
         settings: { maxTokens, ignoreEos: true, greedy: true, rounds, contextWindow, timedFrom: 'page: first streamed token -> reply resolved' },
