@@ -12,20 +12,14 @@ import { launchOptions } from '../e2e/browser';
 import { ensureTestModels, SERVED_MODELS } from '../model-gen/test-models';
 import type { ChatBenchApi, RoundTiming } from './chat-page';
 import { personaPromptData, type PersonaPromptData } from './chat-persona';
+import { positiveIntArg } from './args';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LOCAL_PATH = '/models/transformers/';
 const PORT = 4192;
 
-function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`bad ${name}`);
-  return value;
-}
-
-const rounds = arg('--rounds', 5);
-const maxNewTokens = arg('--tokens', 32);
+const rounds = positiveIntArg('--rounds', 5);
+const maxNewTokens = positiveIntArg('--tokens', 32);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // The benchmark-grade model: the exact SmolLM2-135M-Instruct shape (random weights, real tokenizer and

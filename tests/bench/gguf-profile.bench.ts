@@ -14,6 +14,7 @@ import { createServer, type ViteDevServer } from 'vite';
 import { launchOptions } from '../e2e/browser';
 import { writeTinyGgufs } from '../model-gen/gguf';
 import type { GgufBenchApi } from './gguf-page';
+import { positiveIntArg } from './args';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MODELS = fileURLToPath(new URL('../../.models/', import.meta.url));
@@ -21,14 +22,8 @@ const TEST_MODELS = fileURLToPath(new URL('../.models/', import.meta.url));
 const PORT = 4194;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`bad ${name}: expected a positive whole number`);
-  return value;
-}
-const threads = arg('--threads', 1);
-const tokens = arg('--tokens', 48);
+const threads = positiveIntArg('--threads', 1);
+const tokens = positiveIntArg('--tokens', 48);
 const modelAt = process.argv.indexOf('--model');
 const other = modelAt >= 0 ? resolve(process.argv[modelAt + 1] ?? '') : undefined;
 if (other !== undefined && (!other.startsWith(MODELS) || !existsSync(other))) throw new Error(`--model: expected a GGUF file under .models/, got ${other}`);

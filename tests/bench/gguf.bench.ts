@@ -25,21 +25,15 @@ import { writeTinyGgufs } from '../model-gen/gguf';
 import { personaPromptData } from './chat-persona';
 import { nativeDecode } from './gguf-native';
 import type { GgufBenchApi, RoundTiming } from './gguf-page';
+import { positiveIntArg } from './args';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REAL = fileURLToPath(new URL('../../.models/gguf/gemma-3-270m-q4_k_m.gguf', import.meta.url));
 const TEST_MODELS = fileURLToPath(new URL('../.models/', import.meta.url));
 const PORT = 4193;
 
-function arg(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`bad ${name}: expected a positive whole number`);
-  return value;
-}
-
-const rounds = arg('--rounds', 3);
-const maxTokens = arg('--tokens', 64);
+const rounds = positiveIntArg('--rounds', 3);
+const maxTokens = positiveIntArg('--tokens', 64);
 const variants = !process.argv.includes('--no-variants');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
