@@ -48,7 +48,12 @@ export async function createPersona(page: Page, personName: string, selfName?: s
 /** The open persona's info page (a side panel on wide screens, its own screen on phones). */
 export async function openInfo(page: Page): Promise<Locator> {
   const info = page.getByTestId('persona-info');
-  if (!(await info.isVisible())) await page.getByTestId('open-info').click();
+  const link = page.getByTestId('open-info');
+  // The link toggles the page, so a click must not rest on "panel not visible yet": right after a (re)load
+  // onto an info address the panel renders a moment after the page starts. Wait until the persona's screen
+  // shows (the panel, or the chat's link on a phone, where the info page replaces the chat), then decide.
+  await expect.poll(async () => (await info.isVisible()) || (await link.isVisible()), { timeout: 30_000 }).toBe(true);
+  if (!(await info.isVisible()) && (await link.getAttribute('aria-current')) !== 'page') await link.click();
   await expect(info).toBeVisible();
   return info;
 }
