@@ -182,15 +182,19 @@ try {
     };
   }
 
+  /** The adapter in the app's storage, as a persona's voice adapter is kept; returns its stored name. */
+  async function storeAdapterInApp(adapterPath: string): Promise<string> {
+    const served = `bench/${basename(adapterPath)}`;
+    mkdirSync(`${MODELS}bench`, { recursive: true });
+    copyFileSync(adapterPath, `${MODELS}${served}`);
+    return page.evaluate((url) => (window as unknown as Bench).ggufBench.storeAdapter(url), `http://127.0.0.1:${PORT}/models/${served}`);
+  }
+
   /**
    * Decode through the app with the adapter (stored in OPFS and loaded with the model, as a persona's voice
    * adapter is) against without it, on the same threads; loads alternate so machine load hits both alike.
    */
-  async function adapterInApp(adapterPath: string, threads: number) {
-    const served = `bench/${basename(adapterPath)}`;
-    mkdirSync(`${MODELS}bench`, { recursive: true });
-    copyFileSync(adapterPath, `${MODELS}${served}`);
-    const stored = await page.evaluate((url) => (window as unknown as Bench).ggufBench.storeAdapter(url), `http://127.0.0.1:${PORT}/models/${served}`);
+  async function adapterInApp(adapterPath: string, stored: string, threads: number) {
     const withIt: number[] = [];
     const without: number[] = [];
     for (let i = 0; i < rounds; i++) {
@@ -204,7 +208,6 @@ try {
       }
       log(`  ${threads} thread(s) round ${i + 1}/${rounds}: without ${without.at(-1)} tok/s, with the adapter ${withIt.at(-1)} tok/s`);
     }
-    await page.evaluate((name) => (window as unknown as Bench).ggufBench.removeAdapter(name), stored);
     const w = round2(median(withIt));
     const wo = round2(median(without));
     // >= 0.9 is the goal: an adapter costs at most a tenth of decode speed.
@@ -238,7 +241,9 @@ try {
     // >= 0.9 is the goal: an adapter costs at most a tenth of decode speed.
     withAdapter = { file: adapter.split('/').at(-1) ?? adapter, threads: 1, medianTokensPerSecond: tps, overWithout: round2(tps / (nativeRuns[0]?.medianTokensPerSecond ?? Number.NaN)) };
     log('the app with and without the voice adapter: 1 and 2 threads');
-    appWithAdapter = [await adapterInApp(adapter, 1), await adapterInApp(adapter, 2)];
+    const stored = await storeAdapterInApp(adapter);
+    appWithAdapter = [await adapterInApp(adapter, stored, 1), await adapterInApp(adapter, stored, 2)];
+    await page.evaluate((name) => (window as unknown as Bench).ggufBench.removeAdapter(name), stored);
   }
   if (!decodeOnly) log('persona prompt: time to first token, first and next message (2 threads)');
   const persona = decodeOnly ? null : await personaTtft(2);
