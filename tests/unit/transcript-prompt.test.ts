@@ -143,14 +143,15 @@ describe('assembleTranscriptPrompt', () => {
     expect(first.usedExampleIds).toEqual(['p1', 'p3', 'p5', 'p7']); // time order, as shown
     const carriedExamples = first.usedExampleIds.map((id) => many.find((p) => p.id === id) as ReplyPair);
     const history = [...input().history, { role: 'assistant' as const, content: 'yes' }, { role: 'user' as const, content: 'and tomorrow?' }];
-    // The next message retrieves mostly other pairs: the best new ones follow the carried ones.
+    // The next message retrieves mostly other pairs: the best new one follows the carried ones.
     const next = await assembleTranscriptPrompt(input({ examples: ranked([9, 3, 0, 8, 2]), maxExamples: 4, history, carriedExamples }));
-    expect(next.usedExampleIds).toEqual(['p1', 'p3', 'p5', 'p7', 'p0', 'p9']);
+    expect(next.usedExampleIds).toEqual(['p1', 'p3', 'p5', 'p7', 'p9']);
+    expect(next.prompt).not.toContain('reply 0');
     // Everything up to the end of the first prompt's examples (its retrieved facts come next) is shared.
     const examplesEnd = first.prompt.indexOf('Also relevant');
     expect(examplesEnd).toBeGreaterThan(first.prompt.indexOf('reply 7'));
     expect(next.prompt.startsWith(first.prompt.slice(0, examplesEnd))).toBe(true);
-    expect(next.prompt.indexOf('reply 0')).toBeGreaterThan(next.prompt.indexOf('reply 7'));
+    expect(next.prompt.indexOf('reply 9')).toBeGreaterThan(next.prompt.indexOf('reply 7'));
     // Retrieved facts come after the examples, so they do not cut the shared start short.
     expect(next.prompt.indexOf('Ana works as a nurse')).toBeGreaterThan(next.prompt.indexOf('reply 9'));
     // Held-out pairs are never carried.
@@ -161,8 +162,8 @@ describe('assembleTranscriptPrompt', () => {
   it('starts the examples afresh when the carried ones are too many or no longer fit', async () => {
     const many = Array.from({ length: 12 }, (_, i) => pair(`p${i}`, `reply ${i} ${'blah '.repeat(20)}`, `2024-01-${String(i + 1).padStart(2, '0')}T10:00:00`));
     const ranked = (ids: number[]) => ids.map((i, rank) => ({ pair: many[i] as ReplyPair, score: 1 - rank / 20 }));
-    // 7 carried + 2 new > 2 × 4: this message's own four, in time order.
-    const tooMany = await assembleTranscriptPrompt(input({ examples: ranked([11, 10, 9, 8]), maxExamples: 4, carriedExamples: many.slice(0, 7) }));
+    // 8 carried + 1 new > 2 × 4: this message's own four, in time order.
+    const tooMany = await assembleTranscriptPrompt(input({ examples: ranked([11, 10, 9, 8]), maxExamples: 4, carriedExamples: many.slice(0, 8) }));
     expect(tooMany.usedExampleIds).toEqual(['p8', 'p9', 'p10', 'p11']);
     // Within the count but not the budget: afresh too, and within the budget.
     const tight = await assembleTranscriptPrompt(input({ contextWindow: 420, examples: ranked([11, 10]), maxExamples: 4, carriedExamples: many.slice(0, 5) }));
