@@ -35,6 +35,9 @@ class TrainConfig:
     alpha: float = 32.0
     dropout: float = 0.05
     learning_rate: float = 3e-4
+    # "linear": after the warmup the rate falls step by step to near zero at the last step (the last steps
+    # settle instead of moving the adapter as much as the first); "constant": it stays at learning_rate.
+    lr_schedule: str = "linear"
     batch_size: int = 8
     epochs: float = 1.0
     max_steps: int | None = None
@@ -127,11 +130,23 @@ def _fingerprint(config: TrainConfig, base: GgufInfo, data: bytes) -> str:
     return digest.hexdigest()[:16]
 
 
+def lr_factor(step: int, total_steps: int, warmup: int, schedule: str) -> float:
+    """The learning rate's share at `step` (0-based): a linear warmup to 1, then 1 (constant) or a linear fall
+    that reaches 1/(steps after the warmup) at the last step, never 0 while training."""
+    if step + 1 < warmup:
+        return (step + 1) / warmup
+    if schedule == "constant":
+        return 1.0
+    return max(0.0, (total_steps - step) / max(1, total_steps - warmup + 1))
+
+
 def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
     import torch
     from peft import LoraConfig, get_peft_model
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
+    if config.lr_schedule not in ("linear", "constant"):
+        raise TrainError(f"lr_schedule {config.lr_schedule!r}: give linear or constant")
     started = time.monotonic()
     base_path = resolve_base(config.base)
     info = read_info(base_path)
@@ -229,7 +244,7 @@ def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
     trainable = [p for p in peft_model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=0.0)
     warmup = max(1, min(10, total_steps // 10))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: lr_factor(s, total_steps, warmup, config.lr_schedule))
 
     # The order of the training pairs: a fresh seeded shuffle per epoch, fixed before any step.
     order_rng = random.Random(config.seed)
