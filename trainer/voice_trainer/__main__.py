@@ -28,7 +28,7 @@ def parse(argv: list[str]) -> TrainConfig:
     p.add_argument("--dropout", type=float, default=0.05)
     p.add_argument("--lr", dest="learning_rate", type=float, default=3e-4, help="learning rate (default 3e-4)")
     p.add_argument("--lr-schedule", choices=("linear", "constant"), default="linear",
-                   help="after the warmup: linear (falls to zero at the last step, default) or constant")
+                   help="after the warmup: linear (falls to near zero by the last step, default) or constant")
     p.add_argument("--batch", dest="batch_size", type=int, default=8, help="pairs per step (default 8)")
     p.add_argument("--epochs", type=float, default=1.0, help="passes over the training pairs (default 1)")
     p.add_argument("--steps", dest="max_steps", type=int, help="stop after this many steps instead")
