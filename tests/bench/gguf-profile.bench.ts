@@ -8,25 +8,21 @@
 import { chromium, type Browser } from '@playwright/test';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import { launchOptions } from '../e2e/browser';
 import { writeTinyGgufs } from '../model-gen/gguf';
 import type { GgufBenchApi } from './gguf-page';
-import { positiveIntArg } from './args';
+import { MODELS, modelFileArg, positiveIntArg } from './args';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const MODELS = fileURLToPath(new URL('../../.models/', import.meta.url));
 const TEST_MODELS = fileURLToPath(new URL('../.models/', import.meta.url));
 const PORT = 4194;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 const threads = positiveIntArg('--threads', 1);
 const tokens = positiveIntArg('--tokens', 48);
-const modelAt = process.argv.indexOf('--model');
-const other = modelAt >= 0 ? resolve(process.argv[modelAt + 1] ?? '') : undefined;
-if (other !== undefined && (!other.startsWith(MODELS) || !existsSync(other))) throw new Error(`--model: expected a GGUF file under .models/, got ${other}`);
+const other = modelFileArg();
 const real = existsSync(`${MODELS}gguf/gemma-3-270m-q4_k_m.gguf`);
 if (other === undefined && !real) writeTinyGgufs(`${TEST_MODELS}gguf/`);
 const served = other !== undefined ? other.slice(MODELS.length) : real ? 'gguf/gemma-3-270m-q4_k_m.gguf' : 'gguf/tiny-base.gguf';

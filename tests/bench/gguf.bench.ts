@@ -16,7 +16,7 @@
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import os from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer, type ViteDevServer } from 'vite';
 import type { GgufTuning, ModelSpec } from '../../src/lib/llm/types';
@@ -25,7 +25,7 @@ import { writeTinyGgufs } from '../model-gen/gguf';
 import { personaPromptData } from './chat-persona';
 import { nativeDecode } from './gguf-native';
 import type { GgufBenchApi, RoundTiming } from './gguf-page';
-import { positiveIntArg } from './args';
+import { MODELS, modelFileArg, positiveIntArg } from './args';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const REAL = fileURLToPath(new URL('../../.models/gguf/gemma-3-270m-q4_k_m.gguf', import.meta.url));
@@ -37,10 +37,7 @@ const maxTokens = positiveIntArg('--tokens', 64);
 const variants = !process.argv.includes('--no-variants');
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const MODELS = fileURLToPath(new URL('../../.models/', import.meta.url));
-const modelAt = process.argv.indexOf('--model');
-const other = modelAt >= 0 ? resolve(process.argv[modelAt + 1] ?? '') : undefined;
-if (other !== undefined && (!other.startsWith(MODELS) || !existsSync(other))) throw new Error(`--model: expected a GGUF file under .models/, got ${other}`);
+const other = modelFileArg();
 const decodeOnly = process.argv.includes('--decode-only');
 const personaOnly = process.argv.includes('--persona-only');
 const real = other !== undefined || (existsSync(REAL) && !process.argv.includes('--tiny'));
