@@ -137,7 +137,7 @@ def lr_factor(step: int, total_steps: int, warmup: int, schedule: str) -> float:
         return (step + 1) / warmup
     if schedule == "constant":
         return 1.0
-    return max(0.0, (total_steps - step) / max(1, total_steps - warmup + 1))
+    return (total_steps - step) / max(1, total_steps - warmup + 1)
 
 
 def train(config: TrainConfig, log: TextIO = sys.stderr) -> TrainResult:
